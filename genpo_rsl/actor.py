@@ -1,0 +1,224 @@
+"""GenPO actor: an rsl_rl 5 model whose output distribution is the GenPO flow."""
+
+from __future__ import annotations
+
+import copy
+
+import torch
+import torch.nn as nn
+from rsl_rl.models import MLPModel
+from rsl_rl.modules import HiddenState
+from tensordict import TensorDict
+
+from genpo_rsl.flow import GenPOFlow
+
+INFERENCE_MODES = ("zero_noise", "sample")
+
+
+class GenPOActor(MLPModel):
+    """Flow policy over the doubled action ``ã = (x, y)``; the environment receives ``(x + y) / 2``.
+
+    Same constructor contract as :class:`rsl_rl.models.MLPModel`, plus the GenPO fields. Train it with
+    :class:`genpo_rsl.GenPO`; the stock Gaussian ``PPO`` cannot train it.
+    """
+
+    def __init__(
+        self,
+        obs: TensorDict,
+        obs_groups: dict[str, list[str]],
+        obs_set: str,
+        output_dim: int,
+        hidden_dims: tuple[int, ...] | list[int] = (256, 256, 256),
+        activation: str = "mish",
+        obs_normalization: bool = False,
+        distribution_cfg: dict | None = None,
+        num_flow_steps: int = 5,
+        mix_p: float = 0.9,
+        time_embed_dim: int = 32,
+        time_hidden_dims: tuple[int, ...] | list[int] = (256, 256),
+        inference_mode: str = "zero_noise",
+    ) -> None:
+        """Build the flow; see the class docstring and :class:`genpo_rsl.flow.GenPOFlow` for the fields."""
+        _validate(output_dim, hidden_dims, distribution_cfg, num_flow_steps, mix_p, time_embed_dim, inference_mode)
+        super().__init__(obs, obs_groups, obs_set, output_dim, hidden_dims, activation, obs_normalization, None)
+        del self.mlp  # the velocity MLP lives in the flow
+        self.action_dim = output_dim
+        self.inference_mode = inference_mode
+        self.flow = GenPOFlow(
+            output_dim, self.obs_dim, list(hidden_dims), activation, num_flow_steps, mix_p, time_embed_dim,
+            list(time_hidden_dims),
+        )
+        self._action_std = torch.zeros(output_dim)
+
+    # -- sampling and likelihood -------------------------------------------------------------------------------
+
+    def forward(
+        self,
+        obs: TensorDict,
+        masks: torch.Tensor | None = None,
+        hidden_state: HiddenState = None,
+        stochastic_output: bool = False,
+    ) -> torch.Tensor:
+        """Return the environment action ``(x_N + y_N) / 2``; zero noise unless sampling is asked for."""
+        latent = self.get_latent(obs)
+        sample = stochastic_output or self.inference_mode == "sample"
+        z = self._noise(latent) if sample else latent.new_zeros(latent.shape[0], 2 * self.action_dim)
+        return self.env_action(self.flow(z, latent))
+
+    def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Sample ``(ã, z, log π(ã|s))`` for a rollout step; no autograd needed."""
+        latent = self.get_latent(obs)
+        z = self._noise(latent)
+        dummy = self.flow(z, latent)
+        self._action_std = self.env_action(dummy).std(0) if dummy.shape[0] > 1 else torch.zeros(self.action_dim)
+        return dummy, z, self.flow.latent_log_prob(z)
+
+    def log_prob(self, obs: TensorDict, dummy_actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return ``(log π(ã|s), z = F⁻¹(ã))`` of stored dummy actions under the current parameters."""
+        return self.flow.log_prob(dummy_actions, self.get_latent(obs))
+
+    def compression(self, obs: TensorDict) -> torch.Tensor:
+        """Return the compression loss ``E[(x_N - y_N)^2]`` on a fresh sample, with gradient."""
+        latent = self.get_latent(obs)
+        dummy = self.flow(self._noise(latent), latent)
+        return (dummy[:, : self.action_dim] - dummy[:, self.action_dim :]).pow(2).mean()
+
+    def env_action(self, dummy_actions: torch.Tensor) -> torch.Tensor:
+        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
+        return 0.5 * (dummy_actions[..., : self.action_dim] + dummy_actions[..., self.action_dim :])
+
+    def get_latent(
+        self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
+    ) -> torch.Tensor:
+        """Concatenate and normalize the observation groups; raise on non-finite values."""
+        latent = super().get_latent(obs, masks, hidden_state)
+        if not torch.isfinite(latent).all():
+            bad = [g for g in self.obs_groups if not torch.isfinite(obs[g]).all()]
+            raise ValueError(
+                f"GenPOActor got non-finite observations in group(s) {bad or self.obs_groups} "
+                f"(after normalization: {int((~torch.isfinite(latent)).sum())} values); all observations must be finite."
+            )
+        return latent
+
+    def _noise(self, latent: torch.Tensor) -> torch.Tensor:
+        return torch.randn(latent.shape[0], 2 * self.action_dim, dtype=latent.dtype, device=latent.device)
+
+    # -- what rsl_rl's runner and logger read -----------------------------------------------------------------
+
+    @property
+    def output_std(self) -> torch.Tensor:
+        """Return the per-dimension std of the executed action over the last sampled batch."""
+        return self._action_std
+
+    @property
+    def output_mean(self) -> torch.Tensor:
+        """Not defined for a flow policy (no closed-form mean)."""
+        raise _stock_ppo_error("output_mean")
+
+    @property
+    def output_entropy(self) -> torch.Tensor:
+        """Not defined for a flow policy (the dummy-space entropy is a constant)."""
+        raise _stock_ppo_error("output_entropy")
+
+    @property
+    def output_distribution_params(self) -> tuple[torch.Tensor, ...]:
+        """Not defined for a flow policy."""
+        raise _stock_ppo_error("output_distribution_params")
+
+    def get_output_log_prob(self, outputs: torch.Tensor) -> torch.Tensor:
+        """Not defined without observations; use :meth:`log_prob`."""
+        raise _stock_ppo_error("get_output_log_prob")
+
+    # -- export -------------------------------------------------------------------------------------------------
+
+    def as_jit(self) -> nn.Module:
+        """Return a TorchScript-able deterministic (zero-noise) policy: observations -> env actions."""
+        return _ExportFlowPolicy(self)
+
+    def as_onnx(self, verbose: bool) -> nn.Module:
+        """Return an ONNX-exportable deterministic (zero-noise) policy with the N flow steps unrolled."""
+        return _OnnxFlowPolicy(self, verbose)
+
+
+def _stock_ppo_error(name: str) -> RuntimeError:
+    return RuntimeError(
+        f"GenPOActor has no '{name}': it is a flow policy and must be trained with algorithm class_name "
+        f"'genpo_rsl:GenPO', not the Gaussian 'PPO'."
+    )
+
+
+def _validate(
+    output_dim: int,
+    hidden_dims: tuple[int, ...] | list[int],
+    distribution_cfg: dict | None,
+    num_flow_steps: int,
+    mix_p: float,
+    time_embed_dim: int,
+    inference_mode: str,
+) -> None:
+    """Raise ``ValueError`` naming the bad value and what is allowed."""
+    if not 0.0 < float(mix_p) < 1.0:
+        raise ValueError(f"GenPOActor: mix_p={mix_p!r} is invalid; allowed: 0 < mix_p < 1 (paper: 0.9).")
+    if isinstance(num_flow_steps, bool) or int(num_flow_steps) != num_flow_steps or num_flow_steps < 1:
+        raise ValueError(f"GenPOActor: num_flow_steps={num_flow_steps!r} is invalid; allowed: an integer >= 1 (paper: 5).")
+    if inference_mode not in INFERENCE_MODES:
+        raise ValueError(f"GenPOActor: inference_mode={inference_mode!r} is invalid; allowed: {list(INFERENCE_MODES)}.")
+    if int(time_embed_dim) < 2:
+        raise ValueError(f"GenPOActor: time_embed_dim={time_embed_dim!r} is invalid; allowed: an integer >= 2.")
+    if len(hidden_dims) == 0 or any(int(h) < 1 for h in hidden_dims):
+        raise ValueError(f"GenPOActor: hidden_dims={list(hidden_dims)!r} is invalid; allowed: a non-empty list of sizes >= 1.")
+    if output_dim < 1:
+        raise ValueError(f"GenPOActor: output_dim={output_dim!r} is invalid; allowed: >= 1.")
+    if distribution_cfg:
+        raise ValueError(
+            f"GenPOActor: distribution_cfg={distribution_cfg!r} is not allowed; the flow is the distribution. "
+            f"Remove distribution_cfg (or set it to None)."
+        )
+
+
+class _ExportFlowPolicy(nn.Module):
+    """Deterministic flow policy for TorchScript: normalize, run the flow from ``z = 0``, average the halves."""
+
+    def __init__(self, actor: GenPOActor) -> None:
+        """Copy the normalizer and the flow of ``actor`` (on the CPU-agnostic module)."""
+        super().__init__()
+        self.obs_normalizer = copy.deepcopy(actor.obs_normalizer)
+        self.flow = copy.deepcopy(actor.flow)
+        self.action_dim = actor.action_dim
+        self.input_size = actor.obs_dim
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Map concatenated observations ``[B, obs_dim]`` to environment actions ``[B, d]``."""
+        x = self.obs_normalizer(x)
+        dummy = self.flow(torch.zeros(x.shape[0], 2 * self.action_dim, dtype=x.dtype, device=x.device), x)
+        return 0.5 * (dummy[:, : self.action_dim] + dummy[:, self.action_dim :])
+
+    @torch.jit.export
+    def reset(self) -> None:
+        """No recurrent state to reset."""
+        pass
+
+
+class _OnnxFlowPolicy(_ExportFlowPolicy):
+    """ONNX flavour of :class:`_ExportFlowPolicy` with the names rsl_rl's exporter reads."""
+
+    is_recurrent: bool = False
+
+    def __init__(self, actor: GenPOActor, verbose: bool) -> None:
+        """Copy the policy; ``verbose`` is kept for rsl_rl's exporter."""
+        super().__init__(actor)
+        self.verbose = verbose
+
+    def get_dummy_inputs(self) -> tuple[torch.Tensor]:
+        """Return a dummy observation batch for tracing."""
+        return (torch.zeros(1, self.input_size),)
+
+    @property
+    def input_names(self) -> list[str]:
+        """Return the ONNX input names."""
+        return ["obs"]
+
+    @property
+    def output_names(self) -> list[str]:
+        """Return the ONNX output names."""
+        return ["actions"]
