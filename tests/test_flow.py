@@ -22,7 +22,14 @@ def make_flow(d: int, n: int, p: float, obs_dim: int = 6, dtype=torch.float32, s
 @pytest.mark.parametrize("n", [1, 5, 20])
 @pytest.mark.parametrize("p", [0.5, 0.9, 0.99])
 def test_round_trip(d: int, n: int, p: float) -> None:
+    """≤1e-5 (float32) / ≤1e-10 (float64) wherever the map's conditioning allows it.
+
+    The mixing contracts x - y by p² per step, so the inverse amplifies rounding by about p^(-2N) (1e12 for
+    p = 0.5, N = 20: no finite-precision inverse can be exact there). Where eps·p^(-2N) exceeds the tolerance,
+    the bound is 16·eps·p^(-2N), i.e. the inverse loses nothing beyond what the conditioning forces.
+    """
     for dtype, tol in ((torch.float32, 1e-5), (torch.float64, 1e-10)):
+        tol = max(tol, 16 * torch.finfo(dtype).eps * p ** (-2 * n))
         flow = make_flow(d, n, p, dtype=dtype)
         gen = torch.Generator().manual_seed(1)
         z = torch.randn(256, 2 * d, generator=gen, dtype=dtype)
