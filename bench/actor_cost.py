@@ -1,0 +1,140 @@
+"""Cost of one rollout ``act()`` and one update minibatch: Gaussian PPO vs GenPO (closed form / Jacobian) vs floor.
+
+    python bench/actor_cost.py [--batch 4096] [--device cpu] [--repeats 3] [--sizes ant humanoid]
+
+Prints, per size, the median seconds of each variant and the ratios measured in this one run:
+b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed form vs the 2N-MLP-pass floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import torch
+from rsl_rl.models import MLPModel
+from tensordict import TensorDict
+
+from genpo_rsl import GenPOActor
+
+SIZES = {"ant": (60, 8), "humanoid": (87, 21)}
+HIDDEN = [400, 200, 100]
+N_STEPS, TIME_DIM, TIME_HIDDEN = 5, 32, [256, 256]
+
+
+def timeit(fn: Callable[[], object], repeats: int, device: str) -> float:
+    """Return the median wall time of ``fn`` over ``repeats`` runs after one warm-up."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        fn()
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, MLPModel, GenPOActor, torch.nn.Module]:
+    """Return observations, a Gaussian actor, a GenPO actor and the floor MLP (concat input, same hidden sizes)."""
+    obs = TensorDict({"policy": torch.randn(batch, obs_dim, device=device)}, batch_size=[batch])
+    groups = {"actor": ["policy"]}
+    gauss = MLPModel(obs, groups, "actor", d, HIDDEN, "mish",
+                     distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0}).to(device)  # fmt: skip
+    genpo = GenPOActor(obs, groups, "actor", d, HIDDEN, "mish", num_flow_steps=N_STEPS,
+                       time_embed_dim=TIME_DIM, time_hidden_dims=TIME_HIDDEN).to(device)  # fmt: skip
+    floor = torch.nn.Sequential(torch.nn.Linear(d + obs_dim + TIME_DIM, HIDDEN[0]),
+                                *genpo.flow.trunk).to(device)  # fmt: skip
+    return obs, gauss, genpo, floor
+
+
+def measure(size: str, batch: int, device: str, repeats: int) -> dict[str, float]:
+    """Time act() and one update minibatch (likelihood + backward) for the four variants."""
+    obs_dim, d = SIZES[size]
+    obs, gauss, genpo, floor = build(obs_dim, d, batch, device)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        dummy, _, _ = genpo.sample(obs)
+    actions = gauss(obs, stochastic_output=True).detach()
+    rows = torch.cat([torch.randn(batch, d, device=device), obs["policy"], torch.randn(batch, TIME_DIM, device=device)], -1)
+
+    def gauss_act() -> None:
+        with torch.inference_mode():
+            a = gauss(obs, stochastic_output=True)
+            gauss.get_output_log_prob(a)
+
+    def gauss_update() -> None:
+        gauss(obs, stochastic_output=True)
+        (gauss.get_output_log_prob(actions).mean() + gauss.output_entropy.mean()).backward()
+
+    def genpo_act() -> None:
+        with torch.inference_mode():
+            genpo.sample(obs)
+
+    def genpo_update() -> None:
+        log_prob, _ = genpo.log_prob(obs, dummy)
+        log_prob.mean().backward()
+
+    def jacobian_act() -> None:  # the released code: forward sample plus a detached Jacobian log-det
+        with torch.no_grad():
+            latent = genpo.get_latent(obs)
+            z = torch.randn(batch, 2 * d, device=device)
+            genpo.flow(z, latent)
+            genpo.flow.forward_log_det_autograd(z, latent)
+
+    def jacobian_update() -> None:
+        log_prob, _ = genpo.flow.log_prob_jacobian(dummy, genpo.get_latent(obs))
+        log_prob.mean().backward()
+
+    def floor_update() -> None:
+        out = rows
+        total = 0.0
+        for _ in range(2 * N_STEPS):
+            total = total + floor(out).sum()
+        total.backward()
+
+    result = {
+        "a_gauss_act": timeit(gauss_act, repeats, device),
+        "a_gauss_update": timeit(gauss_update, repeats, device),
+        "b_genpo_act": timeit(genpo_act, repeats, device),
+        "b_genpo_update": timeit(genpo_update, repeats, device),
+        "c_jacobian_act": timeit(jacobian_act, max(1, repeats // 2), device),
+        "c_jacobian_update": timeit(jacobian_update, max(1, repeats // 2), device),
+        "d_floor_update": timeit(floor_update, repeats, device),
+    }
+    result["b/a act"] = result["b_genpo_act"] / result["a_gauss_act"]
+    result["b/a update"] = result["b_genpo_update"] / result["a_gauss_update"]
+    result["c/b act"] = result["c_jacobian_act"] / result["b_genpo_act"]
+    result["c/b update"] = result["c_jacobian_update"] / result["b_genpo_update"]
+    result["b/d update"] = result["b_genpo_update"] / result["d_floor_update"]
+    return result
+
+
+def main() -> None:
+    """Run the benchmark and print a markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--batch", type=int, default=4096)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    args = parser.parse_args()
+    print(f"batch {args.batch}, device {args.device}, torch {torch.__version__}, threads {torch.get_num_threads()}")
+    print("| size | " + " | ".join(["gauss act", "gauss upd", "genpo act", "genpo upd", "jac act", "jac upd",
+                                     "floor upd", "b/a upd", "c/b upd", "b/d upd"]) + " |")  # fmt: skip
+    print("|---" * 11 + "|")
+    for size in args.sizes:
+        r = measure(size, args.batch, args.device, args.repeats)
+        secs = [r[k] for k in ("a_gauss_act", "a_gauss_update", "b_genpo_act", "b_genpo_update", "c_jacobian_act",
+                               "c_jacobian_update", "d_floor_update")]  # fmt: skip
+        ratios = [r["b/a update"], r["c/b update"], r["b/d update"]]
+        print(f"| {size} | " + " | ".join(f"{s * 1e3:.0f} ms" for s in secs) + " | "
+              + " | ".join(f"{x:.2f}x" for x in ratios) + " |")  # fmt: skip
+        print(f"  {size}: act ratios b/a {r['b/a act']:.2f}x, c/b {r['c/b act']:.1f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()

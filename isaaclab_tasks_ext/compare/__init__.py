@@ -1,0 +1,1 @@
+"""genpo-compare: same-runner comparison of GenPO and Gaussian PPO on an IsaacLab task."""

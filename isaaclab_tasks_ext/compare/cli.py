@@ -1,0 +1,125 @@
+"""``genpo-compare``: GenPO vs the stock Gaussian PPO on one IsaacLab task, same runner, budget and seeds.
+
+Each (algorithm, seed) is one run of IsaacLab's own ``isaaclab train --rl_library rsl_rl`` in
+``OUT/runs/<algorithm>_seed<seed>/``; a run that finished (``done.json``) is not redone, so an interrupted comparison
+resumes where it stopped. Then ``OUT`` receives ``curves.csv``/``curves.json``, ``comparison.png``, ``results.md``
+and ``summary.json``.
+
+    genpo-compare --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 150 --out runs/cartpole
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import yaml
+
+from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
+from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
+
+AGENTS = {"genpo": "genpo", "ppo": "rsl_rl_cfg_entry_point"}
+ITERATION_LINE = re.compile(r"Learning iteration (\d+)/(\d+)")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line; arguments after ``--`` go to every ``isaaclab train`` call."""
+    parser = argparse.ArgumentParser(prog="genpo-compare", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--task", required=True, help="IsaacLab task id, e.g. Isaac-Cartpole-Direct")
+    parser.add_argument("--seeds", type=int, default=3, help="number of seeds (0 .. K-1 offset by --first_seed)")
+    parser.add_argument("--first_seed", type=int, default=0)
+    parser.add_argument("--num_envs", type=int, required=True)
+    parser.add_argument("--max_iterations", type=int, required=True)
+    parser.add_argument("--algorithms", nargs="+", default=["genpo", "ppo"], choices=list(AGENTS))
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--out", required=True, help="output folder (reused to resume)")
+    argv = sys.argv[1:] if argv is None else argv
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
+    if args.seeds < 1 or args.num_envs < 1 or args.max_iterations < 1:
+        parser.error(f"--seeds, --num_envs and --max_iterations must be >= 1 (got {args.seeds}, "
+                     f"{args.num_envs}, {args.max_iterations})")  # fmt: skip
+    args.extra = extra
+    return args
+
+
+def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[str]:
+    """Return IsaacLab's own train command for one run."""
+    isaaclab = shutil.which("isaaclab", path=os.path.dirname(sys.executable)) or "isaaclab"
+    return [
+        isaaclab, "train", "--rl_library", "rsl_rl", "--task", args.task, "--agent", AGENTS[algorithm],
+        "--num_envs", str(args.num_envs), "--max_iterations", str(args.max_iterations), "--seed", str(seed),
+        "--device", args.device, "--external_callback", "isaaclab_tasks_ext.external_callback",
+        f"agent.device={args.device}", *args.extra,
+    ]  # fmt: skip
+
+
+def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, label: str) -> None:
+    """Run one training in ``run_dir`` (cwd, so IsaacLab's ``logs/`` lands there), streaming progress."""
+    if os.path.exists(run_dir):
+        shutil.rmtree(run_dir)  # a half-finished run restarts from scratch
+    os.makedirs(run_dir)
+    command = train_command(args, algorithm, seed)
+    start = time.time()
+    with open(os.path.join(run_dir, "train.log"), "w") as log:
+        proc = subprocess.Popen(command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            log.write(line)
+            if match := ITERATION_LINE.search(line):
+                print(f"\r{label}: iteration {int(match[1]) + 1}/{match[2]}  {time.time() - start:6.0f} s",
+                      end="", flush=True)  # fmt: skip
+        code = proc.wait()
+    print()
+    if code != 0:
+        raise SystemExit(f"genpo-compare: run {label} failed (exit {code}); see {run_dir}/train.log\n  {' '.join(command)}")
+    with open(os.path.join(run_dir, "done.json"), "w") as f:
+        json.dump({"command": command, "wall_s": time.time() - start}, f)
+
+
+def steps_per_iteration(run_dir: str, num_envs: int) -> int:
+    """Return ``num_steps_per_env × num_envs`` from the agent config IsaacLab dumped for the run."""
+    for root, _, files in os.walk(run_dir):
+        if "agent.yaml" in files:
+            with open(os.path.join(root, "agent.yaml")) as f:
+                return int(yaml.safe_load(f)["num_steps_per_env"]) * num_envs
+    raise FileNotFoundError(f"no params/agent.yaml under {run_dir}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run (or resume) the comparison and write the outputs."""
+    args = parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    runs = [(a, args.first_seed + k) for k in range(args.seeds) for a in args.algorithms]
+    curves: list[Curve] = []
+    per_iteration: dict[str, int] = {}
+    for index, (algorithm, seed) in enumerate(runs, 1):
+        run_dir = os.path.join(args.out, "runs", f"{algorithm}_seed{seed}")
+        label = f"[{index}/{len(runs)}] {algorithm} seed {seed}"
+        if os.path.exists(os.path.join(run_dir, "done.json")):
+            print(f"{label}: finished earlier, reusing {run_dir}")
+        else:
+            run_one(args, algorithm, seed, run_dir, label)
+        per_iteration[algorithm] = steps_per_iteration(run_dir, args.num_envs)
+        curves.append(read_curve(run_dir, algorithm, seed, per_iteration[algorithm]))
+    header = (f"## {args.task}: {args.num_envs} envs, {args.max_iterations} iterations, seeds "
+              f"{args.first_seed}..{args.first_seed + args.seeds - 1}, device {args.device}")  # fmt: skip
+    outputs = [
+        write_curves(curves, args.out),
+        write_plot(curves, args.out, f"{args.task} ({args.num_envs} envs)"),
+        write_table(curves, args.out, per_iteration, header),
+    ]
+    with open(outputs[-1]) as f:
+        print(f.read())
+    print("wrote " + ", ".join(outputs))
+
+
+if __name__ == "__main__":
+    main()
