@@ -1,0 +1,44 @@
+"""IsaacLab config of the GenPO flow actor (``genpo_rsl:GenPOActor``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from isaaclab.utils import configclass
+from isaaclab_rl.rsl_rl import RslRlMLPModelCfg
+
+
+@configclass
+class GenPOActorCfg(RslRlMLPModelCfg):
+    """GenPO flow actor: an rsl_rl ``MLPModel`` config whose output distribution is the flow itself.
+
+    Subclasses :class:`RslRlMLPModelCfg` so IsaacLab's deprecation handler finds ``distribution_cfg`` and
+    ``stochastic``; every GenPO field has a real default (``class_to_dict`` would turn ``MISSING`` into ``{}``).
+    """
+
+    class_name: str = "genpo_rsl:GenPOActor"
+    """The actor class, resolved by rsl_rl."""
+
+    hidden_dims: list[int] = [256, 256, 256]
+    """Hidden sizes of the velocity MLP (per-task values come from the paper table)."""
+
+    activation: str = "mish"
+    """Activation of the velocity and time-embedding MLPs (paper: Mish)."""
+
+    distribution_cfg: None = None
+    """Must stay None: the flow is the distribution."""
+
+    num_flow_steps: int = 5
+    """Flow steps N (paper: 5)."""
+
+    mix_p: float = 0.9
+    """Mixing coefficient p in (0, 1) (paper: 0.9)."""
+
+    time_embed_dim: int = 32
+    """Sinusoidal time-embedding size (paper: 32; 16 for Quadcopter)."""
+
+    time_hidden_dims: list[int] = [256, 256]
+    """Hidden sizes of the time-embedding MLP (paper: [256, 256]; [128, 128] for Quadcopter)."""
+
+    inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
+    """Deterministic play/export uses z = 0 ("zero_noise") or a fresh sample ("sample")."""

@@ -1,0 +1,33 @@
+"""IsaacLab config of the GenPO algorithm (``genpo_rsl:GenPO``)."""
+
+from __future__ import annotations
+
+from isaaclab.utils import configclass
+from isaaclab_rl.rsl_rl import RslRlPpoAlgorithmCfg
+
+
+@configclass
+class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
+    """PPO settings plus the GenPO compression loss; the defaults are the shared values of the stock configs."""
+
+    class_name: str = "genpo_rsl:GenPO"
+    """The algorithm class, resolved by rsl_rl's ``OnPolicyRunner``."""
+
+    num_learning_epochs: int = 5
+    num_mini_batches: int = 4
+    learning_rate: float = 1.0e-3
+    schedule: str = "adaptive"
+    gamma: float = 0.99
+    lam: float = 0.95
+    entropy_coef: float = 0.01
+    desired_kl: float = 0.01
+    max_grad_norm: float = 1.0
+    value_loss_coef: float = 1.0
+    use_clipped_value_loss: bool = True
+    clip_param: float = 0.2
+
+    compression_coef: float = 0.01
+    """Weight ν of the compression loss E[(x_N - y_N)^2] (paper: 0.01)."""
+
+    compression_fraction: float = 1.0
+    """Share of each minibatch the compression loss is evaluated on, in (0, 1] (paper: 1.0)."""

@@ -1,0 +1,47 @@
+"""Console scripts ``genpo-train`` and ``genpo-play``: IsaacLab's own rsl_rl train/play with GenPO defaults."""
+
+from __future__ import annotations
+
+import sys
+
+CALLBACK = "isaaclab_tasks_ext.external_callback"
+"""Dotted path IsaacLab resolves for ``--external_callback``."""
+
+DEFAULTS: tuple[tuple[str, str], ...] = (
+    ("--rl_library", "rsl_rl"),
+    ("--agent", "genpo"),
+    ("--external_callback", CALLBACK),
+)
+"""Flags added unless the command line already sets them (``--agent rsl_rl_cfg_entry_point`` runs stock PPO)."""
+
+
+def with_defaults(argv: list[str]) -> list[str]:
+    """Return ``argv`` with every flag of :data:`DEFAULTS` that it does not set prepended."""
+    added: list[str] = []
+    for flag, value in DEFAULTS:
+        if not any(arg == flag or arg.startswith(flag + "=") for arg in argv):
+            added += [flag, value]
+    return added + list(argv)
+
+
+def _run(action: str, argv: list[str] | None) -> None:
+    """Register the GenPO agents and hand the completed command line to IsaacLab's ``train``/``play``."""
+    from isaaclab.cli import play, train
+
+    from isaaclab_tasks_ext.registration import register
+
+    args = with_defaults(sys.argv[1:] if argv is None else argv)
+    register()
+    # the external callback reads sys.argv: keep it equal to what IsaacLab parses
+    sys.argv = [sys.argv[0], *args]
+    (train if action == "train" else play)(args)
+
+
+def train_main(argv: list[str] | None = None) -> None:
+    """``genpo-train``: ``isaaclab train --rl_library rsl_rl --agent genpo --external_callback ...`` + argv."""
+    _run("train", argv)
+
+
+def play_main(argv: list[str] | None = None) -> None:
+    """``genpo-play``: ``isaaclab play --rl_library rsl_rl --agent genpo --external_callback ...`` + argv."""
+    _run("play", argv)

@@ -1,0 +1,327 @@
+"""GenPO agent configs for IsaacLab: table vs installed stock configs, registration, Hydra, YAML, runner build.
+
+No simulator: the runner is built against a small fake rsl_rl VecEnv with each task's real observation/action
+sizes, read from the installed env configs (see ``isaaclab_task_sizes.py`` for how).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+pytest.importorskip("isaaclab")
+pytestmark = pytest.mark.isaaclab
+
+import gymnasium as gym  # noqa: E402
+import torch  # noqa: E402
+import yaml  # noqa: E402
+from isaaclab_task_sizes import task_sizes  # noqa: E402
+from rsl_rl.env import VecEnv  # noqa: E402
+from rsl_rl.runners import OnPolicyRunner  # noqa: E402
+from tensordict import TensorDict  # noqa: E402
+
+import isaaclab_tasks_ext  # noqa: E402
+from agents_cfg import PAPER, PAPER_TASK_IDS, TASKS, TaskRow, task_row  # noqa: E402
+from agents_cfg.table import POLICY_ONLY  # noqa: E402
+from genpo_rsl import GenPO, GenPOActor  # noqa: E402
+from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
+
+PAPER_SIZES: dict[str, tuple[int, int]] = {  # spec §3 "obs×act" column
+    "ant": (60, 8), "humanoid": (87, 21), "franka_lift": (36, 8), "quadcopter": (12, 4), "anymal_d": (48, 12),
+    "go2": (235, 12), "h1": (256, 19), "shadow_hand": (157, 20),
+}  # fmt: skip
+PAPER_SETTINGS: dict[str, tuple[list[int], float, float, float]] = {  # spec §3: hidden, lr, γ, entropy coef
+    "ant": ([400, 200, 100], 1e-3, 0.99, 0.01), "humanoid": ([400, 200, 100], 5e-4, 0.99, 0.01),
+    "franka_lift": ([256, 128, 64], 1e-4, 0.98, 0.006), "quadcopter": ([64, 64], 5e-4, 0.99, 0.01),
+    "anymal_d": ([128, 128, 128], 1e-3, 0.99, 0.005), "go2": ([512, 256, 128], 1e-3, 0.99, 0.01),
+    "h1": ([512, 256, 128], 1e-3, 0.99, 0.01), "shadow_hand": ([512, 512, 256, 128], 5e-4, 0.99, 0.005),
+}  # fmt: skip
+NO_SIZE_RULE = {"Isaac-Lift-Franka", "Isaac-Reorient-Cube-Shadow"}  # point-cloud / tendon terms: resolve only
+ROW_IDS = [row.key for row in TASKS]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def registered() -> isaaclab_tasks_ext.RegistrationReport:
+    """Register the GenPO agents once for the module."""
+    return isaaclab_tasks_ext.register()
+
+
+def _load(task_id: str, key: str):
+    """IsaacLab's own loader; unwrap a stock ``PresetCfg`` to its default."""
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
+    from isaaclab_tasks.utils import PresetCfg
+
+    cfg = load_cfg_from_registry(task_id, key)
+    return cfg.default if isinstance(cfg, PresetCfg) else cfg
+
+
+def _missing(value) -> bool:
+    """True for a dataclasses.MISSING sentinel (configclass copies it per instance)."""
+    return isinstance(value, type(dataclasses.MISSING))
+
+
+class FakeVecEnv(VecEnv):
+    """Smallest rsl_rl VecEnv with given observation group sizes and action size (random dynamics)."""
+
+    def __init__(self, obs_sizes: dict[str, int], num_actions: int, num_envs: int = 4) -> None:
+        """Zero episode lengths; episodes end every 7th step."""
+        self.num_envs, self.num_actions, self.device = num_envs, num_actions, "cpu"
+        self.obs_sizes, self.max_episode_length, self.cfg = obs_sizes, 20, {}
+        self.episode_length_buf = torch.zeros(num_envs, dtype=torch.long)
+        self.steps = 0
+
+    def get_observations(self) -> TensorDict:
+        """Random observations of the task's sizes."""
+        obs = {group: torch.randn(self.num_envs, size) for group, size in self.obs_sizes.items()}
+        return TensorDict(obs, batch_size=[self.num_envs])
+
+    def step(self, actions: torch.Tensor):
+        """Check the action shape, return random obs and rewards; every 7th step ends all episodes."""
+        assert actions.shape == (self.num_envs, self.num_actions)
+        self.steps += 1
+        dones = torch.full((self.num_envs,), float(self.steps % 7 == 0))
+        return self.get_observations(), torch.randn(self.num_envs), dones, {"time_outs": torch.zeros(self.num_envs)}
+
+
+# -- the table ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ROW_IDS)
+def test_table_matches_installed_stock_config(key: str) -> None:
+    """Everything the paper leaves open equals the stock rsl_rl PPO config of the same task id."""
+    row = task_row(key)
+    assert gym.spec(row.task_id).kwargs["rsl_rl_cfg_entry_point"] == row.stock.entry_point
+    stock, s = _load(row.task_id, "rsl_rl_cfg_entry_point"), row.stock
+    assert stock.experiment_name == s.experiment_name
+    assert (stock.num_steps_per_env, stock.max_iterations, stock.save_interval) == (
+        s.num_steps_per_env, s.max_iterations, s.save_interval)  # fmt: skip
+    assert stock.actor.obs_normalization == stock.critic.obs_normalization == s.obs_normalization
+    assert (stock.clip_actions, stock.check_for_nan) == (None, True)
+    alg = stock.algorithm
+    for name in ("num_learning_epochs", "num_mini_batches", "lam", "desired_kl", "value_loss_coef", "schedule",
+                 "clip_param", "max_grad_norm", "use_clipped_value_loss"):  # fmt: skip
+        assert getattr(alg, name) == getattr(s, name), name
+    assert (alg.optimizer, alg.normalize_advantage_per_mini_batch) == ("adam", False)
+    if _missing(stock.obs_groups):  # rsl_rl would infer actor/critic <- "policy": only valid if that is the only group
+        assert s.obs_groups == POLICY_ONLY
+        if row.task_id not in NO_SIZE_RULE:
+            assert set(task_sizes(row.task_id)[0]) == {"policy"}
+    else:
+        assert stock.obs_groups == s.obs_groups
+
+
+@pytest.mark.parametrize("key", ROW_IDS)
+def test_generated_config_has_paper_and_stock_values(key: str) -> None:
+    """Each class = the paper row (hidden, lr, γ, entropy, N=5, p=0.9, ν=0.01, Mish) + its stock row."""
+    from agents_cfg.tasks import CONFIG_CLASSES
+
+    row = task_row(key)
+    cfg, paper = CONFIG_CLASSES[key](), PAPER[row.paper]
+    if row.paper in PAPER_SETTINGS:
+        assert (list(paper.hidden_dims), paper.learning_rate, paper.gamma, paper.entropy_coef) == PAPER_SETTINGS[
+            row.paper]
+    assert cfg.actor.class_name == "genpo_rsl:GenPOActor" and cfg.actor.distribution_cfg is None
+    assert cfg.actor.hidden_dims == cfg.critic.hidden_dims == list(paper.hidden_dims)
+    assert cfg.actor.activation == cfg.critic.activation == "mish"
+    assert (cfg.actor.num_flow_steps, cfg.actor.mix_p, cfg.algorithm.compression_coef) == (5, 0.9, 0.01)
+    expected_embed = (16, [128, 128]) if row.paper == "quadcopter" else (32, [256, 256])
+    if row.paper != "cartpole":
+        assert (cfg.actor.time_embed_dim, cfg.actor.time_hidden_dims) == expected_embed
+    alg = cfg.algorithm
+    assert alg.class_name == "genpo_rsl:GenPO" and cfg.class_name == "OnPolicyRunner"
+    assert (alg.learning_rate, alg.gamma, alg.entropy_coef) == (paper.learning_rate, paper.gamma, paper.entropy_coef)
+    assert (alg.num_learning_epochs, alg.num_mini_batches, alg.lam, alg.desired_kl, alg.value_loss_coef) == (
+        row.stock.num_learning_epochs, row.stock.num_mini_batches, row.stock.lam, row.stock.desired_kl,
+        row.stock.value_loss_coef)  # fmt: skip
+    assert cfg.experiment_name == row.stock.experiment_name + "_genpo"
+    assert cfg.obs_groups == row.stock.obs_groups
+    assert cfg.actor.obs_normalization == cfg.critic.obs_normalization == row.stock.obs_normalization
+    assert (alg.share_cnn_encoders, alg.symmetry_cfg, alg.rnd_cfg) == (False, None, None)
+
+
+def test_every_genpo_field_has_a_real_default() -> None:
+    """class_to_dict would turn MISSING into {}: no GenPO-specific field may be MISSING."""
+    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg
+    from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlPpoAlgorithmCfg
+
+    actor, alg = GenPOActorCfg(), GenPOAlgorithmCfg()
+    deprecated = {"stochastic", "init_noise_std"}  # removed by IsaacLab's handle_deprecated_rsl_rl_cfg
+    assert {f.name for f in dataclasses.fields(actor) if _missing(getattr(actor, f.name))} == deprecated
+    assert not [f.name for f in dataclasses.fields(alg) if _missing(getattr(alg, f.name))]
+    assert isinstance(actor, RslRlMLPModelCfg) and isinstance(alg, RslRlPpoAlgorithmCfg)
+
+
+def test_paper_task_ids_cover_the_eight_paper_tasks() -> None:
+    """The eight paper tasks map to installed ids whose table rows are flagged as the paper's env (not the drone)."""
+    assert set(PAPER_TASK_IDS) == set(PAPER_SIZES)
+    for paper, task_id in PAPER_TASK_IDS.items():
+        row = task_row(task_id)
+        assert row.paper == paper and task_id in gym.registry
+        assert row.paper_env == (paper != "quadcopter")
+
+
+# -- registration and the callback ----------------------------------------------------------------------------------
+
+
+def test_register_reports_every_table_id(registered) -> None:
+    """All table ids exist in the installed registry and carry both keys as module:Class strings."""
+    assert registered.ok and registered.missing == []
+    assert set(registered.registered) == {row.task_id for row in TASKS}
+    for row in TASKS:
+        kwargs = gym.spec(row.task_id).kwargs
+        for key in isaaclab_tasks_ext.ENTRY_POINT_KEYS:
+            assert kwargs[key] == row.entry_point
+        module, cls = row.entry_point.split(":")
+        assert module == "agents_cfg.tasks" and cls == row.class_name
+
+
+def test_register_reports_and_warns_about_unknown_ids(monkeypatch) -> None:
+    """A renamed or removed id is returned in the report and warned about, not silently skipped."""
+    import isaaclab_tasks_ext.registration as registration
+
+    ghost = TaskRow("ghost", "Isaac-Renamed-Ghost", "GhostCfg", "ant", stock=TASKS[0].stock)
+    monkeypatch.setattr(registration, "TASKS", (*TASKS, ghost))
+    with pytest.warns(UserWarning, match="Isaac-Renamed-Ghost"):
+        report = registration.register()
+    assert report.missing == ["Isaac-Renamed-Ghost"] and not report.ok
+    assert "MISSING task id Isaac-Renamed-Ghost" in str(report)
+    assert "Isaac-Renamed-Ghost" not in gym.registry
+
+
+def test_register_imports_nothing_heavy() -> None:
+    """Registering imports neither the config classes nor genpo_rsl (the entry points are strings)."""
+    code = (
+        "import sys, isaaclab_tasks_ext as e; r = e.register(); assert r.ok;"
+        "print(sorted(m for m in ('agents_cfg.tasks', 'agents_cfg.runner_cfg', 'genpo_rsl') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_external_callback_through_isaaclab_hook(monkeypatch) -> None:
+    """IsaacLab's own hook resolves the dotted callback; Hydra args survive its list intersection."""
+    from isaaclab.utils.string import list_intersection
+    from isaaclab_rl.entrypoints.backends.cli_args_rsl_rl import register_external_tasks
+
+    argv = ["--task", "Isaac-Ant-Direct", "--agent", "genpo", "--external_callback",
+            "isaaclab_tasks_ext.external_callback", "agent.device=cpu", "agent.actor.mix_p=0.8"]  # fmt: skip
+    monkeypatch.setattr(sys, "argv", ["isaaclab", "train", *argv])
+    kept = register_external_tasks(argv)
+    assert kept == ["train", *argv]
+    assert list_intersection(["agent.device=cpu", "agent.actor.mix_p=0.8"], kept) == [
+        "agent.device=cpu", "agent.actor.mix_p=0.8"]  # fmt: skip
+    assert gym.spec("Isaac-Ant-Direct").kwargs["genpo"] == "agents_cfg.tasks:AntDirectGenPORunnerCfg"
+
+
+def test_hydra_overrides_reach_genpo_fields(tmp_path, monkeypatch) -> None:
+    """``agent.algorithm.learning_rate=...`` and ``agent.actor.mix_p=...`` work through IsaacLab's Hydra path."""
+    from isaaclab_tasks.utils import resolve_task_config
+
+    monkeypatch.chdir(tmp_path)
+    overrides = ["agent.algorithm.learning_rate=0.0003", "agent.actor.mix_p=0.8", "agent.device=cpu",
+                 "agent.algorithm.compression_fraction=0.5", "agent.actor.hidden_dims=[64,64]"]  # fmt: skip
+    _, agent = resolve_task_config("Isaac-Ant-Direct", "genpo", overrides=overrides)
+    assert type(agent).__name__ == "AntDirectGenPORunnerCfg"
+    assert (agent.algorithm.learning_rate, agent.actor.mix_p, agent.device) == (3e-4, 0.8, "cpu")
+    assert (agent.algorithm.compression_fraction, agent.actor.hidden_dims) == (0.5, [64, 64])
+
+
+def test_cli_defaults() -> None:
+    """genpo-train adds --rl_library/--agent/--external_callback unless given; stock PPO stays selectable."""
+    args = with_defaults(["--task", "Isaac-Cartpole-Direct"])
+    assert args[:6] == ["--rl_library", "rsl_rl", "--agent", "genpo", "--external_callback",
+                        "isaaclab_tasks_ext.external_callback"]  # fmt: skip
+    ppo = with_defaults(["--agent=rsl_rl_cfg_entry_point", "--rl_library", "rsl_rl"])
+    assert "genpo" not in ppo and ppo.count("--rl_library") == 1
+
+
+# -- YAML -----------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ROW_IDS)
+def test_yaml_round_trip_is_lossless(key: str, tmp_path) -> None:
+    """The committed YAML equals the class; class → YAML → class keeps every value (also after edits)."""
+    from agents_cfg import load_cfg_from_yaml, save_cfg_to_yaml, to_runner_dict
+    from agents_cfg.tasks import CONFIG_CLASSES
+    from agents_cfg.yaml_io import YAML_DIR, cfg_to_data
+
+    cls = CONFIG_CLASSES[key]
+    assert yaml.safe_load((YAML_DIR / f"{key}.yaml").read_text()) == cfg_to_data(cls()), "regenerate the YAML files"
+    committed = load_cfg_from_yaml(key)
+    assert type(committed) is cls and cfg_to_data(committed) == cfg_to_data(cls())
+    edited = cls()
+    edited.actor.mix_p, edited.algorithm.learning_rate, edited.actor.inference_mode = 0.77, 3.3e-4, "sample"
+    edited.algorithm.compression_fraction, edited.obs_groups["critic"] = 0.25, ["policy", "policy"]
+    back = load_cfg_from_yaml(save_cfg_to_yaml(edited, tmp_path / f"{key}.yaml"))
+    assert cfg_to_data(back) == cfg_to_data(edited)
+    assert to_runner_dict(back) == to_runner_dict(edited)
+    assert all(_missing(getattr(back, n)) for n in ("policy", "empirical_normalization"))
+
+
+# -- IsaacLab loader → to_dict → stock OnPolicyRunner builds GenPO ------------------------------------------------
+
+
+def _runner_rows() -> list[str]:
+    """Table keys whose observation/action sizes can be read without the simulator."""
+    return [row.key for row in TASKS if row.task_id not in NO_SIZE_RULE]
+
+
+@pytest.mark.parametrize("key", _runner_rows())
+def test_isaaclab_loader_to_stock_runner_builds_genpo(key: str) -> None:
+    """load_cfg_from_registry(task, "genpo") → to_dict → OnPolicyRunner builds GenPO for the task's real sizes."""
+    from agents_cfg import to_runner_dict
+
+    row = task_row(key)
+    cfg = _load(row.task_id, "genpo")
+    assert type(cfg).__name__ == row.class_name
+    assert cfg.to_dict()["algorithm"]["class_name"] == "genpo_rsl:GenPO"
+    cfg.device = "cpu"
+    obs_sizes, num_actions = task_sizes(row.task_id)
+    if row.paper_env:
+        assert (obs_sizes["policy"], num_actions) == PAPER_SIZES[row.paper]
+    env = FakeVecEnv(obs_sizes, num_actions)
+    runner = OnPolicyRunner(env, to_runner_dict(cfg), log_dir=None, device="cpu")
+    alg = runner.alg
+    assert isinstance(alg, GenPO) and isinstance(alg.actor, GenPOActor)
+    actor_obs = sum(obs_sizes[g] for g in cfg.obs_groups["actor"])
+    assert (alg.actor.flow.obs_dim, alg.actor.flow.action_dim) == (actor_obs, num_actions)
+    assert alg.storage.actions.shape[-1] == 2 * num_actions
+    assert (alg.learning_rate, alg.gamma, alg.compression_coef) == (cfg.algorithm.learning_rate, cfg.algorithm.gamma,
+                                                                   0.01)  # fmt: skip
+    runner.learn(num_learning_iterations=1)
+    policy = runner.get_inference_policy()
+    assert policy(env.get_observations()).shape == (env.num_envs, num_actions)
+
+
+def test_quadcopter_task_differs_from_the_papers_env() -> None:
+    """3.0.0 has no Isaac-Quadcopter-Direct: the ARL drone task is 17×4, the paper's quadcopter 12×4."""
+    assert "Isaac-Quadcopter-Direct" not in gym.registry
+    assert task_sizes("IsaacContrib-TrackPositionNoObstacles-ARL-Robot-1") == ({"policy": 17}, 4)
+
+
+@pytest.mark.parametrize("task_id", sorted(NO_SIZE_RULE))
+def test_resolve_only_variants(task_id: str) -> None:
+    """Sibling variants whose sizes need the simulator: the entry point resolves and converts."""
+    from agents_cfg import to_runner_dict
+
+    cfg = _load(task_id, "genpo")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = to_runner_dict(cfg)
+    assert data["algorithm"]["class_name"] == "genpo_rsl:GenPO" and "stochastic" not in data["actor"]
+
+
+def test_isaaclab_cli_entry_point_registers_genpo_without_the_callback() -> None:
+    """IsaacLab 3.0's CLI loads the ``isaaclab.tasks`` entry points before ``train``/``play``."""
+    code = (
+        "from isaaclab.cli import load_external_tasks; load_external_tasks()\n"
+        "import gymnasium as gym\n"
+        "print(gym.spec('Isaac-Ant-Direct').kwargs['genpo'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "agents_cfg.tasks:AntDirectGenPORunnerCfg"

@@ -1,0 +1,160 @@
+"""End to end on the real IsaacLab 3.0 CPU simulator (Newton/MuJoCo-Warp) with the offline asset root.
+
+Cartpole-Direct: GenPO train → play/export and Gaussian PPO train → play/export, through ``isaaclab train/play``
+and the ``genpo-train``/``genpo-play`` wrappers. Ant-Direct: a short GenPO run. Slow (first run compiles Warp
+kernels, ~100 s); deselect with ``-m "not e2e"``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("isaaclab")
+pytest.importorskip("newton")
+pytestmark = [pytest.mark.e2e, pytest.mark.isaaclab]
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import yaml  # noqa: E402
+from rsl_rl.utils import resolve_callable  # noqa: E402
+from tensordict import TensorDict  # noqa: E402
+
+from isaaclab_tasks_ext.assets import build_offline_assets  # noqa: E402
+
+BIN = Path(sys.executable).parent
+CALLBACK = ["--external_callback", "isaaclab_tasks_ext.external_callback"]
+CPU = ["--device", "cpu", "agent.device=cpu"]
+TIMEOUT = 900
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory) -> dict[str, str]:
+    """Process environment with ``ISAACSIM_ASSET_ROOT`` pointing at a freshly built offline root."""
+    root = tmp_path_factory.mktemp("il_assets")
+    build_offline_assets(root)
+    # one torch thread: on a small shared CPU, spare threads spin-wait and slow the update down tens of times
+    return {"OMP_NUM_THREADS": "1", **os.environ, "ISAACSIM_ASSET_ROOT": str(root)}
+
+
+def _train(args: list[str], cwd: Path, env: dict[str, str], log: str) -> str:
+    """Run a training command in ``cwd``; assert exit code 0; return its output."""
+    with open(cwd / log, "w") as out:
+        proc = subprocess.run(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=TIMEOUT)
+    text = (cwd / log).read_text()
+    assert proc.returncode == 0, f"{' '.join(args)} exited {proc.returncode}:\n{text[-4000:]}"
+    return text
+
+
+def _play(args: list[str], cwd: Path, env: dict[str, str], log: str, seconds: float = 5.0) -> str:
+    """Run a play command until its playback loop has stepped for ``seconds``, then Ctrl+C it; assert exit 0.
+
+    IsaacLab's play loop runs until interrupted (or for a ``--video`` clip, which needs a renderer); it catches
+    KeyboardInterrupt and exits normally.
+    """
+    with open(cwd / log, "w") as out:
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while "Policy playback is running" not in (cwd / log).read_text():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"{' '.join(args)} ended before playback (rc {proc.returncode}):\n"
+                            f"{(cwd / log).read_text()[-4000:]}")  # fmt: skip
+            time.sleep(1.0)
+        time.sleep(seconds)
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=120)
+    text = (cwd / log).read_text()
+    assert rc == 0, f"{' '.join(args)} exited {rc}:\n{text[-4000:]}"
+    return text
+
+
+def _run_dir(cwd: Path, experiment: str) -> Path:
+    """The single run folder ``logs/rsl_rl/<experiment>/<timestamp>``."""
+    runs = sorted((cwd / "logs" / "rsl_rl" / experiment).iterdir())
+    assert len(runs) == 1, runs
+    return runs[0]
+
+
+def _actor_from_run(run: Path, checkpoint: dict, obs_dim: int, num_actions: int) -> torch.nn.Module:
+    """Rebuild the actor from the run's dumped agent config and load the checkpoint's weights into it."""
+    actor_cfg = yaml.full_load((run / "params" / "agent.yaml").read_text())["actor"]  # IsaacLab writes tuples
+    actor_class = resolve_callable(actor_cfg.pop("class_name"))
+    obs = TensorDict({"policy": torch.zeros(1, obs_dim)}, batch_size=[1])
+    actor = actor_class(obs, {"actor": ["policy"]}, "actor", num_actions, **actor_cfg)
+    actor.load_state_dict(checkpoint["actor_state_dict"])
+    return actor.eval()
+
+
+def _check_exports(run: Path, checkpoint: dict, obs_dim: int, num_actions: int) -> None:
+    """policy.pt and policy.onnx exist, run with the right shapes and agree with the checkpoint's actor."""
+    import onnxruntime as ort
+
+    exported = run / "exported"
+    jit = torch.jit.load(str(exported / "policy.pt"))
+    session = ort.InferenceSession(str(exported / "policy.onnx"), providers=["CPUExecutionProvider"])
+    (inp,), (outp,) = session.get_inputs(), session.get_outputs()
+    assert inp.shape == [1, obs_dim] and outp.shape == [1, num_actions]
+    actor = _actor_from_run(run, checkpoint, obs_dim, num_actions)
+    for seed in range(3):
+        x = torch.randn(1, obs_dim, generator=torch.Generator().manual_seed(seed))
+        (onnx_out,) = session.run(None, {inp.name: x.numpy()})
+        with torch.no_grad():
+            jit_out = jit(x).numpy()
+            actor_out = actor(TensorDict({"policy": x}, batch_size=[1])).numpy()
+        assert onnx_out.shape == (1, num_actions) and np.isfinite(onnx_out).all()
+        np.testing.assert_allclose(onnx_out, jit_out, atol=1e-4)
+        np.testing.assert_allclose(jit_out, actor_out, atol=1e-5)
+
+
+def _checkpoint(run: Path, iteration: int) -> dict:
+    """Load ``model_<iteration>.pt`` of a run."""
+    path = run / f"model_{iteration}.pt"
+    assert path.is_file(), sorted(p.name for p in run.iterdir())
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
+def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
+    """GenPO and stock PPO: 16 envs × 5 iterations, checkpoint, play (loads it), JIT + ONNX export."""
+    task = ["--task", "Isaac-Cartpole-Direct"]
+    # GenPO, plain IsaacLab CLI + the external callback
+    _train([str(BIN / "isaaclab"), "train", "--rl_library", "rsl_rl", *task, "--agent", "genpo", "--num_envs", "16",
+            "--max_iterations", "5", *CPU, *CALLBACK], tmp_path, env, "genpo_train.log")  # fmt: skip
+    run = _run_dir(tmp_path, "cartpole_direct_genpo")
+    checkpoint = _checkpoint(run, 4)
+    assert checkpoint["iter"] == 4 and checkpoint["genpo"]["action_dim"] == 1 and checkpoint["genpo"]["obs_dim"] == 4
+    # GenPO play through the wrapper; no --checkpoint: the latest run of cartpole_direct_genpo is found
+    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4", *CPU], tmp_path, env, "genpo_play.log")
+    assert f"Loading model checkpoint from: {run / 'model_4.pt'}" in played
+    _check_exports(run, checkpoint, obs_dim=4, num_actions=1)
+
+    # stock Gaussian PPO on the same task, with the callback in place
+    ppo = ["--rl_library", "rsl_rl", *task, "--agent", "rsl_rl_cfg_entry_point", *CPU, *CALLBACK]
+    _train([str(BIN / "isaaclab"), "train", *ppo, "--num_envs", "16", "--max_iterations", "5"], tmp_path, env,
+           "ppo_train.log")  # fmt: skip
+    ppo_run = _run_dir(tmp_path, "cartpole_direct")
+    ppo_checkpoint = _checkpoint(ppo_run, 4)
+    assert "genpo" not in ppo_checkpoint
+    played = _play([str(BIN / "isaaclab"), "play", *ppo, "--num_envs", "4", "--checkpoint",
+                    str(ppo_run / "model_4.pt")], tmp_path, env, "ppo_play.log")  # fmt: skip
+    assert f"Loading model checkpoint from: {ppo_run / 'model_4.pt'}" in played
+    _check_exports(ppo_run, ppo_checkpoint, obs_dim=4, num_actions=1)
+
+
+def test_ant_direct_genpo_short_run(env, tmp_path) -> None:
+    """genpo-train on Isaac-Ant-Direct, 64 envs × 2 iterations: exit 0, a finite checkpoint of the 60×8 task."""
+    out = _train([str(BIN / "genpo-train"), "--task", "Isaac-Ant-Direct", "--num_envs", "64", "--max_iterations",
+                  "2", *CPU], tmp_path, env, "ant_train.log")  # fmt: skip
+    assert "Learning iteration 1/2" in out
+    run = _run_dir(tmp_path, "ant_direct_genpo")
+    checkpoint = _checkpoint(run, 1)
+    assert checkpoint["genpo"] == {"action_dim": 8, "obs_dim": 60, "num_flow_steps": 5, "mix_p": 0.9}
+    assert all(torch.isfinite(v).all() for v in checkpoint["actor_state_dict"].values())
+    actor = _actor_from_run(run, checkpoint, obs_dim=60, num_actions=8)
+    assert actor(TensorDict({"policy": torch.zeros(3, 60)}, batch_size=[3])).shape == (3, 8)
