@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 
 import torch
 import torch.nn as nn
@@ -13,6 +14,9 @@ from tensordict import TensorDict
 from genpo_rsl.flow import GenPOFlow
 
 INFERENCE_MODES = ("zero_noise", "sample")
+
+ROUNDTRIP_WARN = 1e-4
+"""Warn when the expected float32 round-trip error ``eps32 * mix_p^(-2N)`` of the inverse exceeds this."""
 
 
 class GenPOActor(MLPModel):
@@ -169,6 +173,15 @@ def _validate(
         raise ValueError(f"GenPOActor: hidden_dims={list(hidden_dims)!r} is invalid; allowed: a non-empty list of sizes >= 1.")
     if output_dim < 1:
         raise ValueError(f"GenPOActor: output_dim={output_dim!r} is invalid; allowed: >= 1.")
+    amplification = float(mix_p) ** (-2 * int(num_flow_steps))  # the inverse's rounding amplification
+    if torch.finfo(torch.float32).eps * amplification > ROUNDTRIP_WARN:
+        warnings.warn(
+            f"GenPOActor: mix_p={mix_p} with num_flow_steps={num_flow_steps} is ill-conditioned: the inverse amplifies "
+            f"float32 rounding by mix_p^(-2N) = {amplification:.3g}, so the inverse recovers the latent (and the "
+            f"log-prob) only to about {torch.finfo(torch.float32).eps * amplification:.2g} (> {ROUNDTRIP_WARN}). "
+            f"Use mix_p >= 0.9 or fewer steps (paper: mix_p=0.9, num_flow_steps=5).",
+            stacklevel=3,
+        )
     if distribution_cfg:
         raise ValueError(
             f"GenPOActor: distribution_cfg={distribution_cfg!r} is not allowed; the flow is the distribution. "

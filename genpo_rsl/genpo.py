@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 import torch
 import torch.nn as nn
@@ -18,6 +22,20 @@ from genpo_rsl.actor import GenPOActor
 CHECKPOINT_TAG = "genpo"
 """Key of the GenPO metadata stored in every GenPO checkpoint."""
 
+LAST_GOOD_PREFIX = "last_good_model"
+"""File name prefix of the checkpoint written on a numerical failure: ``last_good_model_<iter>[_rank<r>].pt``."""
+
+NUMERICAL_HINT = (
+    "Usual causes: a learning rate too high for the flow (lower learning_rate / desired_kl, keep max_grad_norm), "
+    "unnormalized observations with large values (set obs_normalization=True), or an ill-conditioned flow (the "
+    "inverse amplifies float32 rounding by about mix_p^(-2*num_flow_steps); use mix_p >= 0.9 or fewer steps)."
+)
+"""What to try after a :class:`GenPONumericalError` (appended to its message)."""
+
+
+class GenPONumericalError(RuntimeError):
+    """The flow policy produced non-finite values; the message names the iteration, the quantity and the checkpoint."""
+
 
 class GenPO(PPO):
     """GenPO (Ding et al., NeurIPS 2025): PPO on the exact flow likelihood of a :class:`GenPOActor`.
@@ -26,6 +44,22 @@ class GenPO(PPO):
     environment receives ``(x + y) / 2``, the ratio and the KL estimate use the closed-form flow log-likelihood,
     the entropy term is the estimate ``H = -mean log π(ã_old | s)``, and a compression loss ``ν·E[(x - y)^2]`` pulls
     the two halves together.
+
+    Multi-GPU (``multi_gpu_cfg`` from the runner) is rsl_rl's, unchanged: :meth:`PPO.broadcast_parameters` sends
+    rank 0's actor and critic state (normalizer buffers included), :meth:`PPO.reduce_parameters` averages the actor
+    and critic gradients before clipping, the KL is all-reduced and rank 0's adapted learning rate is broadcast (as a
+    float32 tensor), and the normalizers merge their statistics over all ranks inside rsl_rl's
+    ``EmpiricalNormalization.update`` (it all-reduces whenever ``torch.distributed`` is initialized). Inherited
+    per-rank semantics, as in rsl_rl: advantages are normalized over each rank's own rollout (``compute_returns``),
+    minibatches are shuffled per rank, the compression loss uses each rank's own fresh noise, and the returned losses
+    are rank-local (the KL is the global mean when the schedule is adaptive). So N ranks equal one process on the
+    joint batch only for equal rank batches and globally normalized advantages; otherwise they do what PPO does.
+
+    Numerical health: :meth:`act` refuses non-finite dummy actions or log-probs before the environment sees them, and
+    :meth:`update` checks the stored rollout, every new log-prob and the updated parameters. A failure raises
+    :class:`GenPONumericalError` on the rank that sees it (torchrun then stops the others), after writing the last
+    good state (the one the last finite rollout was collected with) as a runner checkpoint to ``checkpoint_dir``, else
+    the log dir of the :class:`~rsl_rl.runners.OnPolicyRunner` driving this algorithm, else the current directory.
     """
 
     actor: GenPOActor
@@ -60,6 +94,11 @@ class GenPO(PPO):
         super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
         self.compression_coef = compression_coef
         self.compression_fraction = compression_fraction
+        self.iteration = 0
+        """Runner iteration of the current rollout and update: ``update()`` calls so far, plus a loaded ``iter``."""
+        self.checkpoint_dir: str | None = None
+        """Directory for the last good state on a numerical failure (``None``: the runner's log dir, else the cwd)."""
+        self._last_good: dict | None = None
 
     # -- construction ----------------------------------------------------------------------------------------------
 
@@ -83,6 +122,9 @@ class GenPO(PPO):
     def act(self, obs: TensorDict) -> torch.Tensor:
         """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
         dummy, z, log_prob = self.actor.sample(obs)
+        if not bool(torch.isfinite(dummy).all() & torch.isfinite(log_prob).all()):  # one sync per step
+            rollout = {"rollout dummy actions": dummy, "rollout log-probs": log_prob}
+            self._fail(_describe_nonfinite(rollout) + f" at rollout step {self.storage.step}", self._last_good)
         self.transition.hidden_states = (None, None)
         self.transition.actions = dummy
         self.transition.values = self.critic(obs).detach()
@@ -95,19 +137,25 @@ class GenPO(PPO):
 
     def update(self) -> dict[str, float]:
         """Run the PPO epochs with the flow likelihood; return mean losses and GenPO diagnostics."""
+        self._check_rollout()
+        self._last_good = self._snapshot()
         sums = dict.fromkeys(("value", "surrogate", "entropy", "compression", "kl", "log_prob"), 0.0)
         if self.rnd:
             sums["rnd"] = 0.0
         roundtrip_error = None
-        for batch in self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs):
+        batches = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
+        for step, batch in enumerate(batches):
             advantages = batch.advantages.squeeze(-1)  # type: ignore[union-attr]
             if self.normalize_advantage_per_mini_batch:
                 advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
             log_prob, z = self.actor.log_prob(batch.observations, batch.actions)  # type: ignore[arg-type]
+            self._check_new_log_prob(log_prob)
             if roundtrip_error is None:  # parameters are still those of the rollout: F⁻¹(ã) must give back z_old
                 roundtrip_error = (z.detach() - batch.old_distribution_params[0]).abs().max().item()  # type: ignore
             old_log_prob = batch.old_actions_log_prob.squeeze(-1)  # type: ignore[union-attr]
-            kl = (old_log_prob - log_prob.detach()).mean()
+            # Before the first optimizer step the policy *is* the rollout policy, so its KL is 0 exactly, as in PPO;
+            # the estimate would be ±1e-8 round-trip noise and flip the adaptive rule's "kl > 0" test at random.
+            kl = (old_log_prob - log_prob.detach()).mean() if step else log_prob.new_zeros(())
             self._adapt_learning_rate(kl)
 
             ratio = torch.exp(log_prob - old_log_prob)
@@ -138,6 +186,7 @@ class GenPO(PPO):
                 self.rnd.optimizer.step()
             for key, value in zip(sums, (value_loss, surrogate, entropy, compression, kl, log_prob.detach().mean())):
                 sums[key] += value.item()
+        self._check_parameters()
 
         obs = self.storage.observations.flatten(0, 1)
         self.actor.update_normalization(obs)  # type: ignore[arg-type]
@@ -145,10 +194,85 @@ class GenPO(PPO):
         if self.rnd:
             self.rnd.update_normalization(obs)  # type: ignore[arg-type]
         self.storage.clear()
+        self.iteration += 1
         num_updates = self.num_learning_epochs * self.num_mini_batches
         losses = {key: value / num_updates for key, value in sums.items()}
         losses["roundtrip_error"] = float(roundtrip_error or 0.0)
+        # stored actions and log-probs and every new log-prob were checked; one non-finite value would have raised
+        # (the error message carries the fraction), so a logged iteration always reads 0
+        losses["nonfinite_fraction"] = 0.0
         return losses
+
+    # -- numerical health ------------------------------------------------------------------------------------------
+
+    def _check_rollout(self) -> None:
+        """Raise if a stored dummy action or log-prob is non-finite (these parameters made the bad rollout)."""
+        rollout = {"rollout dummy actions": self.storage.actions, "rollout log-probs": self.storage.actions_log_prob}
+        if not _all_finite(rollout.values()):  # act() checks every step; this also covers storage filled otherwise
+            self._fail(_describe_nonfinite(rollout), self._last_good)
+
+    def _check_new_log_prob(self, log_prob: torch.Tensor) -> None:
+        """Raise, before an optimizer step uses them, if a new log-prob is non-finite."""
+        if not bool(torch.isfinite(log_prob).all()):
+            self._fail(_describe_nonfinite({"new log-probs of the update": log_prob.detach()}), self._last_good)
+
+    def _check_parameters(self) -> None:
+        """Raise if an optimizer step made an actor or critic parameter non-finite."""
+        params = {
+            f"values of {kind} parameter '{name}'": param.detach()
+            for kind, model in (("actor", self._raw_actor), ("critic", self._raw_critic))
+            for name, param in model.named_parameters()
+        }
+        if not _all_finite(params.values()):
+            self._fail(_describe_nonfinite(params) + " after the update", self._last_good)
+
+    def _snapshot(self) -> dict:
+        """Return a detached copy of the runner checkpoint of the current state (``iter`` = this iteration)."""
+        state = _clone(self._state_dict())
+        state["iter"] = self.iteration
+        return state
+
+    def _fail(self, details: str, last_good: dict | None) -> NoReturn:
+        """Write ``last_good`` (if any) and raise :class:`GenPONumericalError` naming the iteration and ``details``."""
+        message = f"iteration {self.iteration}: {details}"
+        if last_good is None:
+            saved = (
+                "no checkpoint written: this happened before the first update of this process (the initial or loaded "
+                "parameters already fail), so there is no earlier good state"
+            )
+        else:
+            path = self._write_last_good(last_good, message)
+            saved = (
+                f"last good state (the parameters iteration {last_good['iter']}'s finite rollout was collected with) "
+                f"saved to {path}; resume with OnPolicyRunner.load('{path}') or --checkpoint {path}"
+            )
+        raise GenPONumericalError(f"{message}; {saved}. {NUMERICAL_HINT}")
+
+    def _write_last_good(self, last_good: dict, message: str) -> str:
+        """Save ``last_good`` as a checkpoint :meth:`OnPolicyRunner.load` accepts; return its path."""
+        directory = self._last_good_dir()
+        os.makedirs(directory, exist_ok=True)
+        rank = f"_rank{self.gpu_global_rank}" if self.gpu_global_rank else ""
+        path = os.path.join(directory, f"{LAST_GOOD_PREFIX}_{last_good['iter']}{rank}.pt")
+        torch.save({**last_good, "infos": {"genpo_numerical_error": message}}, path)
+        return path
+
+    def _last_good_dir(self) -> str:
+        """Return ``checkpoint_dir``, else the log dir of the runner whose ``alg`` this is (call stack), else the cwd.
+
+        The runner does not hand its log dir to the algorithm; looking it up only on this failure path costs nothing
+        while training and needs no change to rsl_rl or IsaacLab.
+        """
+        if self.checkpoint_dir:
+            return self.checkpoint_dir
+        frame = sys._getframe(1)
+        while frame is not None:
+            owner = frame.f_locals.get("self")
+            log_dir = getattr(getattr(owner, "logger", None), "log_dir", None)
+            if getattr(owner, "alg", None) is self and log_dir:
+                return log_dir
+            frame = frame.f_back
+        return os.getcwd()
 
     def _compression_rows(self, obs: TensorDict) -> TensorDict:
         """Return the leading ``compression_fraction`` of the (already shuffled) minibatch."""
@@ -189,6 +313,10 @@ class GenPO(PPO):
         for name, param in self._raw_actor.named_parameters():
             if not torch.isfinite(param).all():
                 raise RuntimeError(f"GenPO: actor parameter '{name}' is not finite; refusing to write a checkpoint.")
+        return self._state_dict()
+
+    def _state_dict(self) -> dict:
+        """Return PPO's saved dict plus the GenPO metadata (no finiteness check)."""
         saved = super().save()
         flow = self.actor.flow
         saved[CHECKPOINT_TAG] = {
@@ -215,7 +343,11 @@ class GenPO(PPO):
         if bad:
             details = ", ".join(f"{k}: checkpoint {a!r} vs config {b!r}" for k, (a, b) in bad.items())
             raise ValueError(f"GenPO checkpoint does not match the configured actor ({details}).")
-        return super().load(loaded_dict, load_cfg, strict)
+        load_iteration = super().load(loaded_dict, load_cfg, strict)
+        if load_iteration:  # the runner resumes at this iteration: count on from there
+            self.iteration = int(loaded_dict.get("iter", 0))
+        self._last_good = None  # the loaded state is the one in use now, not an earlier good one
+        return load_iteration
 
 
 def _check_keys(section: str, cfg: dict, cls: type, extra: set[str], skip: int = 0) -> None:
@@ -230,3 +362,30 @@ def _check_keys(section: str, cfg: dict, cls: type, extra: set[str], skip: int =
         raise ValueError(
             f"GenPO config: unknown key(s) {unknown} in '{section}' (class {cls.__name__}); allowed: {sorted(allowed)}."
         )
+
+
+def _all_finite(tensors: Iterable[torch.Tensor]) -> bool:
+    """Return whether every value of every tensor is finite (one device sync)."""
+    return bool(torch.stack([torch.isfinite(t).all() for t in tensors]).all())
+
+
+def _describe_nonfinite(tensors: dict[str, torch.Tensor]) -> str:
+    """Return ``"<n> of <total> <name> are non-finite (NaN/inf)"`` for (at most 4 of) the tensors with such values."""
+    parts = []
+    for name, tensor in tensors.items():
+        bad = int((~torch.isfinite(tensor)).sum())
+        if bad:
+            parts.append(f"{bad} of {tensor.numel()} {name} are non-finite (NaN/inf)")
+    more = f" and {len(parts) - 4} more" if len(parts) > 4 else ""
+    return ", ".join(parts[:4]) + more
+
+
+def _clone(obj: Any) -> Any:
+    """Return a copy of nested dicts/lists/tuples with every tensor cloned (detached)."""
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().clone()
+    if isinstance(obj, dict):
+        return {key: _clone(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_clone(value) for value in obj)
+    return obj
