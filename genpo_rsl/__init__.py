@@ -1,11 +1,38 @@
-"""GenPO for stock rsl-rl-lib: an invertible flow actor and a PPO subclass, selected by ``class_name``.
+"""GenPO for stock rsl-rl-lib: an invertible flow policy and a PPO subclass, selected by ``class_name``.
 
-Use ``class_name="genpo_rsl:GenPO"`` for the algorithm and ``class_name="genpo_rsl:GenPOActor"`` for the actor.
+One flow implementation (:class:`GenPOFlow`), one thin adapter per rsl-rl-lib major version, picked from the
+installed version:
+
+- rsl-rl-lib 5.x: ``class_name="genpo_rsl:GenPO"`` (algorithm) and ``"genpo_rsl:GenPOActor"`` (actor).
+- rsl-rl-lib 3.x (IsaacLab 2.x): ``class_name="genpo_rsl.GenPO"`` (algorithm) and ``"genpo_rsl.GenPOActorCritic"``
+  (policy), after ``import genpo_rsl`` (see :mod:`genpo_rsl.rsl3`).
+
+The other version's class names raise an ``ImportError`` naming both versions.
 """
 
-from genpo_rsl.actor import GenPOActor
 from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.genpo import GenPO
+from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
 
-__all__ = ["GenPO", "GenPOActor", "GenPOFlow"]
+if rsl_rl_major() == 3:
+    from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
+
+    __all__ = ["GenPO", "GenPOActorCritic", "GenPOFlow"]
+elif rsl_rl_major() == 5:
+    from genpo_rsl.actor import GenPOActor
+    from genpo_rsl.genpo import GenPO
+
+    __all__ = ["GenPO", "GenPOActor", "GenPOFlow"]
+else:
+    raise ImportError(
+        f"genpo_rsl supports rsl-rl-lib {' and '.join(f'{m}.x' for m in SUPPORTED_MAJORS)}; "
+        f"installed rsl-rl-lib is {rsl_rl_version()}."
+    )
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Raise a clear ``ImportError`` for the other rsl-rl-lib version's classes."""
+    error = wrong_adapter_error(name)
+    if error is not None:
+        raise error
+    raise AttributeError(f"module 'genpo_rsl' has no attribute {name!r}")

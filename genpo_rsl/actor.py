@@ -5,6 +5,10 @@ from __future__ import annotations
 import copy
 import warnings
 
+from genpo_rsl.rsl_version import require_rsl_rl_major
+
+require_rsl_rl_major(5, "genpo_rsl.actor")
+
 import torch
 import torch.nn as nn
 from rsl_rl.models import MLPModel

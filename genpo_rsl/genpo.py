@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import inspect
-import math
 import os
 import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
+
+from genpo_rsl.rsl_version import require_rsl_rl_major
+
+require_rsl_rl_major(5, "genpo_rsl.genpo")
 
 import torch
 import torch.nn as nn
@@ -18,6 +21,8 @@ from rsl_rl.utils import resolve_callable
 from tensordict import TensorDict
 
 from genpo_rsl.actor import GenPOActor
+from genpo_rsl.genpo_base import GenPOMixin, check_genpo_args
+from genpo_rsl.ppo_math import value_loss
 
 CHECKPOINT_TAG = "genpo"
 """Key of the GenPO metadata stored in every GenPO checkpoint."""
@@ -37,7 +42,7 @@ class GenPONumericalError(RuntimeError):
     """The flow policy produced non-finite values; the message names the iteration, the quantity and the checkpoint."""
 
 
-class GenPO(PPO):
+class GenPO(GenPOMixin, PPO):
     """GenPO (Ding et al., NeurIPS 2025): PPO on the exact flow likelihood of a :class:`GenPOActor`.
 
     Differences to :class:`rsl_rl.algorithms.PPO`: the storage holds the 2d dummy action ``ã`` and its latent, the
@@ -85,12 +90,7 @@ class GenPO(PPO):
                 f"GenPO needs a genpo_rsl.GenPOActor actor, got {type(actor).__name__}; set the actor's "
                 f"class_name to 'genpo_rsl:GenPOActor'."
             )
-        if symmetry_cfg:
-            raise ValueError(f"GenPO: symmetry_cfg={symmetry_cfg!r} is not supported; allowed: None.")
-        if not 0.0 < compression_fraction <= 1.0:
-            raise ValueError(f"GenPO: compression_fraction={compression_fraction!r} is invalid; allowed: 0 < f <= 1.")
-        if compression_coef < 0.0:
-            raise ValueError(f"GenPO: compression_coef={compression_coef!r} is invalid; allowed: >= 0.")
+        check_genpo_args(compression_coef, compression_fraction, symmetry_cfg)
         super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
         self.compression_coef = compression_coef
         self.compression_fraction = compression_fraction
@@ -145,31 +145,17 @@ class GenPO(PPO):
         roundtrip_error = None
         batches = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
         for step, batch in enumerate(batches):
-            advantages = batch.advantages.squeeze(-1)  # type: ignore[union-attr]
-            if self.normalize_advantage_per_mini_batch:
-                advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
             log_prob, z = self.actor.log_prob(batch.observations, batch.actions)  # type: ignore[arg-type]
             self._check_new_log_prob(log_prob)
             if roundtrip_error is None:  # parameters are still those of the rollout: F⁻¹(ã) must give back z_old
                 roundtrip_error = (z.detach() - batch.old_distribution_params[0]).abs().max().item()  # type: ignore
-            old_log_prob = batch.old_actions_log_prob.squeeze(-1)  # type: ignore[union-attr]
-            # Before the first optimizer step the policy *is* the rollout policy, so its KL is 0 exactly, as in PPO;
-            # the estimate would be ±1e-8 round-trip noise and flip the adaptive rule's "kl > 0" test at random.
-            kl = (old_log_prob - log_prob.detach()).mean() if step else log_prob.new_zeros(())
-            self._adapt_learning_rate(kl)
-
-            ratio = torch.exp(log_prob - old_log_prob)
-            clipped = torch.clamp(ratio, 1.0 - self.clip_param, 1.0 + self.clip_param)
-            surrogate = torch.max(-advantages * ratio, -advantages * clipped).mean()
-            value_loss = self._value_loss(batch)
-            entropy = -log_prob.mean()
-            compression = self.actor.compression(self._compression_rows(batch.observations))  # type: ignore[arg-type]
-            loss = (
-                surrogate
-                + self.value_loss_coef * value_loss
-                - self.entropy_coef * entropy
-                + self.compression_coef * compression
-            )
+            values = self.critic(batch.observations)
+            v_loss = value_loss(values, batch.values, batch.returns, self.clip_param, self.use_clipped_value_loss)  # type: ignore[arg-type]
+            compression = self.actor.compression(self.compression_rows(batch.observations))  # type: ignore[arg-type]
+            loss, terms = self.genpo_loss(
+                log_prob, batch.old_actions_log_prob.squeeze(-1), batch.advantages.squeeze(-1),  # type: ignore[union-attr]
+                v_loss, compression, first_minibatch=step == 0,
+            )  # fmt: skip
             self.optimizer.zero_grad()
             loss.backward()
             if self.rnd:
@@ -184,7 +170,7 @@ class GenPO(PPO):
             self.optimizer.step()
             if self.rnd:
                 self.rnd.optimizer.step()
-            for key, value in zip(sums, (value_loss, surrogate, entropy, compression, kl, log_prob.detach().mean())):
+            for key, value in {"value": v_loss, **terms}.items():
                 sums[key] += value.item()
         self._check_parameters()
 
@@ -273,38 +259,6 @@ class GenPO(PPO):
                 return log_dir
             frame = frame.f_back
         return os.getcwd()
-
-    def _compression_rows(self, obs: TensorDict) -> TensorDict:
-        """Return the leading ``compression_fraction`` of the (already shuffled) minibatch."""
-        n = obs.batch_size[0]
-        return obs if self.compression_fraction >= 1.0 else obs[: max(1, math.ceil(self.compression_fraction * n))]
-
-    def _value_loss(self, batch: RolloutStorage.Batch) -> torch.Tensor:
-        """Return the (clipped) value loss exactly as rsl_rl's PPO computes it."""
-        values = self.critic(batch.observations)
-        if not self.use_clipped_value_loss:
-            return (batch.returns - values).pow(2).mean()  # type: ignore[operator]
-        value_clipped = batch.values + (values - batch.values).clamp(-self.clip_param, self.clip_param)  # type: ignore
-        return torch.max((values - batch.returns).pow(2), (value_clipped - batch.returns).pow(2)).mean()  # type: ignore
-
-    def _adapt_learning_rate(self, kl_mean: torch.Tensor) -> None:
-        """Apply rsl_rl's adaptive learning-rate rule to the (all-reduced) KL estimate."""
-        if self.desired_kl is None or self.schedule != "adaptive":
-            return
-        if self.is_multi_gpu:
-            torch.distributed.all_reduce(kl_mean, op=torch.distributed.ReduceOp.SUM)
-            kl_mean /= self.gpu_world_size
-        if self.gpu_global_rank == 0:
-            if kl_mean > self.desired_kl * 2.0:
-                self.learning_rate = max(1e-5, self.learning_rate / 1.5)
-            elif self.desired_kl / 2.0 > kl_mean > 0.0:
-                self.learning_rate = min(1e-2, self.learning_rate * 1.5)
-        if self.is_multi_gpu:
-            lr_tensor = torch.tensor(self.learning_rate, device=self.device)
-            torch.distributed.broadcast(lr_tensor, src=0)
-            self.learning_rate = lr_tensor.item()
-        for param_group in self.optimizer.param_groups:
-            param_group["lr"] = self.learning_rate
 
     # -- checkpoints -----------------------------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def test_compression_fraction_uses_a_subsample() -> None:
     runner.learn(2)
     assert runner.alg.compression_fraction == 0.25
     obs = runner.env.get_observations()
-    assert runner.alg._compression_rows(obs).batch_size[0] == 16
+    assert runner.alg.compression_rows(obs).batch_size[0] == 16
 
 
 # -- checkpoints ----------------------------------------------------------------------------------------------------
