@@ -19,8 +19,6 @@ import subprocess
 import sys
 import time
 
-import yaml
-
 from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
 from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
 
@@ -87,9 +85,11 @@ def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, l
 def steps_per_iteration(run_dir: str, num_envs: int) -> int:
     """Return ``num_steps_per_env × num_envs`` from the agent config IsaacLab dumped for the run."""
     for root, _, files in os.walk(run_dir):
-        if "agent.yaml" in files:
+        if "agent.yaml" in files:  # IsaacLab dumps python tuples too: read the one top-level key we need
             with open(os.path.join(root, "agent.yaml")) as f:
-                return int(yaml.safe_load(f)["num_steps_per_env"]) * num_envs
+                match = re.search(r"^num_steps_per_env:\s*(\d+)", f.read(), re.MULTILINE)
+            if match:
+                return int(match[1]) * num_envs
     raise FileNotFoundError(f"no params/agent.yaml under {run_dir}")
 
 
