@@ -16,6 +16,7 @@ from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
 from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs
 
 INFERENCE_MODES = ("zero_noise", "sample")
 
@@ -23,7 +24,7 @@ ROUNDTRIP_WARN = 1e-4
 """Warn when the expected float32 round-trip error ``eps32 * mix_p^(-2N)`` of the inverse exceeds this."""
 
 
-class GenPOActor(MLPModel):
+class GenPOActor(FlowPolicyMixin, MLPModel):
     """Flow policy over the doubled action ``ã = (x, y)``; the environment receives ``(x + y) / 2``.
 
     Same constructor contract as :class:`rsl_rl.models.MLPModel`, plus the GenPO fields. Train it with
@@ -69,47 +70,19 @@ class GenPOActor(MLPModel):
     ) -> torch.Tensor:
         """Return the environment action ``(x_N + y_N) / 2``; zero noise unless sampling is asked for."""
         latent = self.get_latent(obs)
-        sample = stochastic_output or self.inference_mode == "sample"
-        z = self._noise(latent) if sample else latent.new_zeros(latent.shape[0], 2 * self.action_dim)
-        return self.env_action(self.flow(z, latent))
+        if stochastic_output or self.inference_mode == "sample":
+            return self.env_action(self.flow(self.noise(latent), latent))
+        return self.flow.zero_noise_action(latent)
 
-    def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Sample ``(ã, z, log π(ã|s))`` for a rollout step; no autograd needed."""
-        latent = self.get_latent(obs)
-        z = self._noise(latent)
-        dummy = self.flow(z, latent)
-        self._action_std = self.env_action(dummy).std(0) if dummy.shape[0] > 1 else torch.zeros(self.action_dim)
-        return dummy, z, self.flow.latent_log_prob(z)
-
-    def log_prob(self, obs: TensorDict, dummy_actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã|s), z = F⁻¹(ã))`` of stored dummy actions under the current parameters."""
-        return self.flow.log_prob(dummy_actions, self.get_latent(obs))
-
-    def compression(self, obs: TensorDict) -> torch.Tensor:
-        """Return the compression loss ``E[(x_N - y_N)^2]`` on a fresh sample, with gradient."""
-        latent = self.get_latent(obs)
-        dummy = self.flow(self._noise(latent), latent)
-        return (dummy[:, : self.action_dim] - dummy[:, self.action_dim :]).pow(2).mean()
-
-    def env_action(self, dummy_actions: torch.Tensor) -> torch.Tensor:
-        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
-        return 0.5 * (dummy_actions[..., : self.action_dim] + dummy_actions[..., self.action_dim :])
+    def flow_obs(self, obs: TensorDict) -> torch.Tensor:
+        """Return the normalized observation the flow is conditioned on (:meth:`get_latent`)."""
+        return self.get_latent(obs)
 
     def get_latent(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
     ) -> torch.Tensor:
         """Concatenate and normalize the observation groups; raise on non-finite values."""
-        latent = super().get_latent(obs, masks, hidden_state)
-        if not torch.isfinite(latent).all():
-            bad = [g for g in self.obs_groups if not torch.isfinite(obs[g]).all()]
-            raise ValueError(
-                f"GenPOActor got non-finite observations in group(s) {bad or self.obs_groups} "
-                f"(after normalization: {int((~torch.isfinite(latent)).sum())} values); all observations must be finite."
-            )
-        return latent
-
-    def _noise(self, latent: torch.Tensor) -> torch.Tensor:
-        return torch.randn(latent.shape[0], 2 * self.action_dim, dtype=latent.dtype, device=latent.device)
+        return check_finite_obs("GenPOActor", super().get_latent(obs, masks, hidden_state), obs, self.obs_groups)
 
     # -- what rsl_rl's runner and logger read -----------------------------------------------------------------
 
@@ -206,9 +179,7 @@ class _ExportFlowPolicy(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Map concatenated observations ``[B, obs_dim]`` to environment actions ``[B, d]``."""
-        x = self.obs_normalizer(x)
-        dummy = self.flow(torch.zeros(x.shape[0], 2 * self.action_dim, dtype=x.dtype, device=x.device), x)
-        return 0.5 * (dummy[:, : self.action_dim] + dummy[:, self.action_dim :])
+        return self.flow.zero_noise_action(self.obs_normalizer(x))
 
     @torch.jit.export
     def reset(self) -> None:

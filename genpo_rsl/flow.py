@@ -108,6 +108,11 @@ class GenPOFlow(nn.Module):
             x = x_ - dt * self.velocity(y, h_obs, h_time[i])
         return torch.cat([x, y], dim=-1)
 
+    def zero_noise_action(self, obs: torch.Tensor) -> torch.Tensor:
+        """Return the deterministic environment action ``(x_N + y_N) / 2`` of the latent ``z = 0``."""
+        a = self.forward(torch.zeros(obs.shape[0], 2 * self.action_dim, dtype=obs.dtype, device=obs.device), obs)
+        return 0.5 * (a[:, : self.action_dim] + a[:, self.action_dim :])
+
     def latent_log_prob(self, z: torch.Tensor) -> torch.Tensor:
         """Return ``log π(ã | s)`` of the action the latent ``z`` maps to (closed form)."""
         return -0.5 * z.pow(2).sum(-1) - self.action_dim * math.log(2.0 * math.pi) - self.log_det

@@ -9,6 +9,7 @@ from rsl_rl.modules import ActorCritic
 from tensordict import TensorDict
 
 from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs
 from genpo_rsl.rsl3.flow_actor import FlowActor
 
 INFERENCE_MODES = ("zero_noise", "sample")
@@ -17,7 +18,7 @@ FLOW_CONFIG_KEY = "genpo_flow_config"
 _FLOW_FIELDS = ("action_dim", "obs_dim", "num_flow_steps", "mix_p")
 
 
-class GenPOActorCritic(ActorCritic):
+class GenPOActorCritic(FlowPolicyMixin, ActorCritic):
     """Flow policy over the doubled action ``ã = (x, y)`` plus rsl_rl's MLP critic; the env receives ``(x + y) / 2``.
 
     Same constructor contract as rsl_rl 3.x's ``ActorCritic`` (the ``policy`` block of IsaacLab 2.x's
@@ -74,44 +75,10 @@ class GenPOActorCritic(ActorCritic):
 
     # -- sampling and likelihood -------------------------------------------------------------------------------
 
-    def actor_latent(self, obs: TensorDict) -> torch.Tensor:
+    def flow_obs(self, obs: TensorDict) -> torch.Tensor:
         """Concatenate and normalize the actor's observation groups; raise on non-finite values."""
         latent = self.actor_obs_normalizer(self.get_actor_obs(obs))
-        if not torch.isfinite(latent).all():
-            groups = self.obs_groups["policy"]
-            bad = [g for g in groups if not torch.isfinite(obs[g]).all()]
-            raise ValueError(
-                f"GenPOActorCritic got non-finite observations in group(s) {bad or groups} "
-                f"(after normalization: {int((~torch.isfinite(latent)).sum())} values); "
-                f"all observations must be finite."
-            )
-        return latent
-
-    def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Sample ``(ã, z, log π(ã|s))`` for a rollout step; no autograd needed."""
-        latent = self.actor_latent(obs)
-        z = self._noise(latent)
-        dummy = self.flow(z, latent)
-        env_actions = self.env_action(dummy)
-        self._action_std = env_actions.std(0) if dummy.shape[0] > 1 else torch.zeros_like(env_actions[0])
-        return dummy, z, self.flow.latent_log_prob(z)
-
-    def log_prob(self, obs: TensorDict, dummy_actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã|s), z = F⁻¹(ã))`` of stored dummy actions under the current parameters."""
-        return self.flow.log_prob(dummy_actions, self.actor_latent(obs))
-
-    def compression(self, obs: TensorDict) -> torch.Tensor:
-        """Return the compression loss ``E[(x_N - y_N)^2]`` on a fresh sample, with gradient."""
-        latent = self.actor_latent(obs)
-        dummy = self.flow(self._noise(latent), latent)
-        return (dummy[:, : self.action_dim] - dummy[:, self.action_dim :]).pow(2).mean()
-
-    def env_action(self, dummy_actions: torch.Tensor) -> torch.Tensor:
-        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
-        return 0.5 * (dummy_actions[..., : self.action_dim] + dummy_actions[..., self.action_dim :])
-
-    def _noise(self, latent: torch.Tensor) -> torch.Tensor:
-        return torch.randn(latent.shape[0], 2 * self.action_dim, dtype=latent.dtype, device=latent.device)
+        return check_finite_obs("GenPOActorCritic", latent, obs, self.obs_groups["policy"])
 
     # -- the ActorCritic interface -------------------------------------------------------------------------------
 
@@ -123,7 +90,7 @@ class GenPOActorCritic(ActorCritic):
         """Return the environment action: zero noise (``z = 0``, deterministic) unless ``inference_mode='sample'``."""
         if self.inference_mode == "sample":
             return self.act(obs)
-        return self.actor(self.actor_latent(obs))
+        return self.actor(self.flow_obs(obs))
 
     @property
     def action_std(self) -> torch.Tensor:

@@ -35,9 +35,7 @@ class FlowActor(nn.Module):
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         """Map normalized observations ``[B, obs_dim]`` to the zero-noise environment action ``[B, d]``."""
-        z = torch.zeros(obs.shape[0], 2 * self.action_dim, dtype=obs.dtype, device=obs.device)
-        dummy = self.flow(z, obs)
-        return 0.5 * (dummy[:, : self.action_dim] + dummy[:, self.action_dim :])
+        return self.flow.zero_noise_action(obs)
 
     def __getitem__(self, index: int) -> InputLayerSpec:
         """Return the input size as ``actor[0].in_features`` (IsaacLab's ONNX exporter assumes a Sequential MLP)."""

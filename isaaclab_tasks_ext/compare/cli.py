@@ -38,6 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--algorithms", nargs="+", default=["genpo", "ppo"], choices=list(AGENTS))
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", required=True, help="output folder (reused to resume)")
+    parser.add_argument("--genpo_override", action="append", default=[], metavar="KEY=VALUE",
+                        help="Hydra override for the GenPO runs only, e.g. agent.algorithm.compression_fraction=0.25")  # fmt: skip
     argv = sys.argv[1:] if argv is None else argv
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
@@ -55,7 +57,7 @@ def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[s
         isaaclab, "train", "--rl_library", "rsl_rl", "--task", args.task, "--agent", AGENTS[algorithm],
         "--num_envs", str(args.num_envs), "--max_iterations", str(args.max_iterations), "--seed", str(seed),
         "--device", args.device, "--external_callback", "isaaclab_tasks_ext.external_callback",
-        f"agent.device={args.device}", *args.extra,
+        f"agent.device={args.device}", *args.extra, *(args.genpo_override if algorithm == "genpo" else []),
     ]  # fmt: skip
 
 
@@ -66,7 +68,7 @@ def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, l
     os.makedirs(run_dir)
     command = train_command(args, algorithm, seed)
     start = time.time()
-    with open(os.path.join(run_dir, "train.log"), "w") as log:
+    with open(os.path.join(run_dir, "train.log"), "w", buffering=1) as log:  # line-buffered: tail -f works
         proc = subprocess.Popen(command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert proc.stdout is not None
         for line in proc.stdout:
