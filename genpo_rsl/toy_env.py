@@ -7,9 +7,14 @@ returns about ``-0.8·T·√(d/3)``; a good one a small fraction of that.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from rsl_rl.env import VecEnv
 from tensordict import TensorDict
+
+if TYPE_CHECKING:
+    from rsl_rl.algorithms import PPO
 
 
 class PointReachEnv(VecEnv):
@@ -117,3 +122,14 @@ def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
         }
     cfg["algorithm"].update(overrides)
     return cfg
+
+
+def collect_rollout(alg: PPO, env: VecEnv, num_steps: int) -> TensorDict:
+    """Fill ``alg``'s rollout storage as ``OnPolicyRunner.learn`` does; return the last observations."""
+    obs = env.get_observations()
+    with torch.inference_mode():
+        for _ in range(num_steps):
+            obs, rewards, dones, extras = env.step(alg.act(obs))
+            alg.process_env_step(obs, rewards, dones, extras)
+        alg.compute_returns(obs)
+    return obs

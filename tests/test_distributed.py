@@ -28,7 +28,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from genpo_rsl import GenPO
-from genpo_rsl.toy_env import PointReachEnv, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
 
 NUM_ENVS, NUM_STEPS, WORLD = 16, 8, 2
 TOLERANCE = {torch.float64: 1e-6, torch.float32: 1e-5}
@@ -52,20 +52,14 @@ def build(num_envs: int, seed: int, multi_gpu: dict | None) -> GenPO:
 
 
 def row_noise(latent: torch.Tensor) -> torch.Tensor:
-    """Deterministic stand-in for ``GenPOActor._noise``: the same latent row always gets the same noise."""
+    """Deterministic stand-in for ``GenPOActor.noise``: the same latent row always gets the same noise."""
     weight = torch.randn(latent.shape[1], 4, generator=torch.Generator().manual_seed(7), dtype=latent.dtype)
     return torch.sin(3.0 * latent @ weight)
 
 
 def collect_batch(alg: GenPO) -> dict:
     """Roll out once (fixed seed) and return the filled storage tensors (advantages normalized over all of it)."""
-    env = PointReachEnv(num_envs=NUM_ENVS, seed=1)
-    obs = env.get_observations()
-    with torch.inference_mode():
-        for _ in range(NUM_STEPS):
-            obs, rewards, dones, extras = env.step(alg.act(obs))
-            alg.process_env_step(obs, rewards, dones, extras)
-        alg.compute_returns(obs)
+    collect_rollout(alg, PointReachEnv(num_envs=NUM_ENVS, seed=1), NUM_STEPS)
     st = alg.storage
     batch = {name: getattr(st, name).clone() for name in FIELDS}
     batch["observations"] = st.observations.clone()
@@ -106,7 +100,7 @@ def _rank(rank: int, init_file: str, batch_path: str, out_dir: str, dtype: torch
         broadcast_changed_weights = not torch.equal(before, alg.actor.flow.input_layer.weight)
         half = NUM_ENVS // WORLD
         fill(alg, torch.load(batch_path, weights_only=False), slice(rank * half, (rank + 1) * half))
-        alg.actor._noise = row_noise  # type: ignore[method-assign]
+        alg.actor.noise = row_noise  # type: ignore[method-assign]
         out = result(alg, alg.update())
         out["broadcast_changed_weights"] = broadcast_changed_weights
         torch.save(out, os.path.join(out_dir, f"rank{rank}.pt"))
@@ -124,7 +118,7 @@ def runs(request, tmp_path_factory) -> tuple[dict, list[dict], dict]:
         reference = build(NUM_ENVS, seed=0, multi_gpu=None)
         batch = collect_batch(reference)
         torch.save(batch, tmp / "batch.pt")
-        reference.actor._noise = row_noise  # type: ignore[method-assign]
+        reference.actor.noise = row_noise  # type: ignore[method-assign]
         expected = result(reference, reference.update())
     finally:
         torch.set_default_dtype(default_dtype)

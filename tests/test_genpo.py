@@ -11,7 +11,7 @@ import torch
 from rsl_rl.runners import OnPolicyRunner
 
 from genpo_rsl import GenPO, GenPOActor
-from genpo_rsl.toy_env import PointReachEnv, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
 
 
 def make_runner(algorithm: str = "genpo", seed: int = 0, log_dir: str | None = None, **alg) -> OnPolicyRunner:
@@ -22,13 +22,7 @@ def make_runner(algorithm: str = "genpo", seed: int = 0, log_dir: str | None = N
 
 def collect(runner: OnPolicyRunner) -> None:
     """Fill the rollout storage exactly as ``OnPolicyRunner.learn`` does."""
-    env, alg = runner.env, runner.alg
-    obs = env.get_observations()
-    with torch.inference_mode():
-        for _ in range(runner.cfg["num_steps_per_env"]):
-            obs, rewards, dones, extras = env.step(alg.act(obs))
-            alg.process_env_step(obs, rewards, dones, extras)
-        alg.compute_returns(obs)
+    collect_rollout(runner.alg, runner.env, runner.cfg["num_steps_per_env"])
 
 
 def stored_log_probs(alg: GenPO) -> tuple[torch.Tensor, torch.Tensor]:

@@ -12,7 +12,7 @@ import torch
 from rsl_rl.runners import OnPolicyRunner
 
 from genpo_rsl.genpo import LAST_GOOD_PREFIX, GenPO, GenPONumericalError
-from genpo_rsl.toy_env import PointReachEnv, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
 
 NUM_ENVS, NUM_STEPS = 16, 8
 
@@ -157,13 +157,7 @@ def test_non_finite_stored_rollout_is_refused_by_update() -> None:
     runner = small_runner()
     runner.learn(1)
     alg = runner.alg
-    env = runner.env
-    obs = env.get_observations()
-    with torch.inference_mode():
-        for _ in range(NUM_STEPS):
-            obs, rewards, dones, extras = env.step(alg.act(obs))
-            alg.process_env_step(obs, rewards, dones, extras)
-        alg.compute_returns(obs)
+    collect_rollout(alg, runner.env, NUM_STEPS)
     alg.storage.actions_log_prob[3, 4] = float("nan")  # e.g. storage written by other code
     with pytest.raises(GenPONumericalError, match=r"iteration 1: 1 of 128 rollout log-probs are non-finite"):
         alg.update()
