@@ -1,6 +1,6 @@
 # GenPO for rsl_rl / IsaacLab. Both targets set up what is missing first (idempotent).
 #   make train   GenPO on a stock IsaacLab task with IsaacLab's own train path (CPU by default)
-#   make test    the whole test suite
+#   make test    the whole test suite: rsl-rl-lib 5.5 (.venv, IsaacLab 3.0), then rsl-rl-lib 3.1.2 (.venv-rsl3)
 VENV ?= .venv
 TASK ?= Isaac-Cartpole-Direct
 AGENT ?= genpo
@@ -24,6 +24,8 @@ train: setup
 
 test: setup
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	@bash scripts/setup.sh --rsl-rl 3
+	.venv-rsl3/bin/python -m pytest tests/rsl3 $(PYTEST_ARGS)
 
 bench: setup
 	$(VENV)/bin/python bench/actor_cost.py
