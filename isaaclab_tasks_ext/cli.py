@@ -28,13 +28,23 @@ def _run(action: str, argv: list[str] | None) -> None:
     """Register the GenPO agents and hand the completed command line to IsaacLab's ``train``/``play``."""
     from isaaclab.cli import play, train
 
+    from isaaclab_tasks_ext.preflight import preflight
     from isaaclab_tasks_ext.registration import register
 
     args = with_defaults(sys.argv[1:] if argv is None else argv)
     register()
+    try:
+        preflight(args)
+    except ValueError as error:
+        raise SystemExit(f"genpo-{action}: error: {error}") from None
     # the external callback reads sys.argv: keep it equal to what IsaacLab parses
     sys.argv = [sys.argv[0], *args]
-    (train if action == "train" else play)(args)
+    try:
+        (train if action == "train" else play)(args)
+    except (ValueError, TypeError) as error:
+        if not str(error).startswith("GenPO"):  # not a GenPO config/checkpoint error: keep IsaacLab's traceback
+            raise
+        raise SystemExit(f"genpo-{action}: error: {error}") from None
 
 
 def train_main(argv: list[str] | None = None) -> None:

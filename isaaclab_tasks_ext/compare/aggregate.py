@@ -6,6 +6,7 @@ import bisect
 import glob
 import math
 import os
+import statistics
 from dataclasses import dataclass, field
 
 
@@ -86,20 +87,29 @@ def band_over_time(curves: list[Curve], points: int = 100) -> Band:
 
 
 def summary(curves: list[Curve], steps_per_iteration: int) -> dict[str, float]:
-    """Final return (mean ± std over seeds of each run's last value), steps/s, collect/learn s per iteration."""
+    """Final return (mean ± std over seeds of each run's last value); steps/s and collect/learn s per iteration.
+
+    Times are medians over all iterations of all seeds, so that a few iterations slowed by other jobs on a shared
+    machine do not dominate.
+    """
     finals = [c.returns[-1] for c in curves if c.returns]
     mean, std = _mean_std(finals)
     collect = [t for c in curves for t in c.collect_s]
     learn = [t for c in curves for t in c.learn_s]
-    per_it = (sum(collect) + sum(learn)) / max(len(collect), 1)
+    per_it = _median([a + b for a, b in zip(collect, learn)])
     return {
         "seeds": len(curves),
         "final_return_mean": mean,
         "final_return_std": std,
         "steps_per_s": steps_per_iteration / per_it if per_it > 0 else float("nan"),
-        "collect_s_per_iteration": sum(collect) / max(len(collect), 1),
-        "learn_s_per_iteration": sum(learn) / max(len(learn), 1),
+        "collect_s_per_iteration": _median(collect),
+        "learn_s_per_iteration": _median(learn),
     }
+
+
+def _median(values: list[float]) -> float:
+    """Median (NaN for none)."""
+    return statistics.median(values) if values else float("nan")
 
 
 def _band(x: list[float], values: list[list[float]]) -> Band:
