@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import warnings
 
 from genpo_rsl.rsl_version import require_rsl_rl_major
 
@@ -16,12 +15,8 @@ from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
 from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs
+from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs, validate_flow_settings
 
-INFERENCE_MODES = ("zero_noise", "sample")
-
-ROUNDTRIP_WARN = 1e-4
-"""Warn when the expected float32 round-trip error ``eps32 * mix_p^(-2N)`` of the inverse exceeds this."""
 
 
 class GenPOActor(FlowPolicyMixin, MLPModel):
@@ -138,27 +133,7 @@ def _validate(
     inference_mode: str,
 ) -> None:
     """Raise ``ValueError`` naming the bad value and what is allowed."""
-    if not 0.0 < float(mix_p) < 1.0:
-        raise ValueError(f"GenPOActor: mix_p={mix_p!r} is invalid; allowed: 0 < mix_p < 1 (paper: 0.9).")
-    if isinstance(num_flow_steps, bool) or int(num_flow_steps) != num_flow_steps or num_flow_steps < 1:
-        raise ValueError(f"GenPOActor: num_flow_steps={num_flow_steps!r} is invalid; allowed: an integer >= 1 (paper: 5).")
-    if inference_mode not in INFERENCE_MODES:
-        raise ValueError(f"GenPOActor: inference_mode={inference_mode!r} is invalid; allowed: {list(INFERENCE_MODES)}.")
-    if int(time_embed_dim) < 2:
-        raise ValueError(f"GenPOActor: time_embed_dim={time_embed_dim!r} is invalid; allowed: an integer >= 2.")
-    if len(hidden_dims) == 0 or any(int(h) < 1 for h in hidden_dims):
-        raise ValueError(f"GenPOActor: hidden_dims={list(hidden_dims)!r} is invalid; allowed: a non-empty list of sizes >= 1.")
-    if output_dim < 1:
-        raise ValueError(f"GenPOActor: output_dim={output_dim!r} is invalid; allowed: >= 1.")
-    amplification = float(mix_p) ** (-2 * int(num_flow_steps))  # the inverse's rounding amplification
-    if torch.finfo(torch.float32).eps * amplification > ROUNDTRIP_WARN:
-        warnings.warn(
-            f"GenPOActor: mix_p={mix_p} with num_flow_steps={num_flow_steps} is ill-conditioned: the inverse amplifies "
-            f"float32 rounding by mix_p^(-2N) = {amplification:.3g}, so the inverse recovers the latent (and the "
-            f"log-prob) only to about {torch.finfo(torch.float32).eps * amplification:.2g} (> {ROUNDTRIP_WARN}). "
-            f"Use mix_p >= 0.9 or fewer steps (paper: mix_p=0.9, num_flow_steps=5).",
-            stacklevel=3,
-        )
+    validate_flow_settings("GenPOActor", output_dim, hidden_dims, num_flow_steps, mix_p, time_embed_dim, inference_mode)
     if distribution_cfg:
         raise ValueError(
             f"GenPOActor: distribution_cfg={distribution_cfg!r} is not allowed; the flow is the distribution. "

@@ -2,10 +2,56 @@
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 from tensordict import TensorDict
 
 from genpo_rsl.flow import GenPOFlow
+
+
+INFERENCE_MODES = ("zero_noise", "sample")
+"""Deterministic (``z = 0``) or sampled actions at inference / play time."""
+
+ROUNDTRIP_WARN = 1e-4
+"""Warn when the expected float32 round-trip error ``eps32 * mix_p^(-2N)`` of the inverse exceeds this."""
+
+
+def validate_flow_settings(
+    who: str,
+    action_dim: int,
+    hidden_dims: tuple[int, ...] | list[int],
+    num_flow_steps: int,
+    mix_p: float,
+    time_embed_dim: int,
+    inference_mode: str,
+    names: tuple[str, str] = ("output_dim", "hidden_dims"),
+) -> None:
+    """Raise ``ValueError`` naming the bad flow setting and what is allowed; warn if the inverse is ill-conditioned.
+
+    ``names`` are how the adapter calls the action size and the hidden sizes in its config.
+    """
+    if not 0.0 < float(mix_p) < 1.0:
+        raise ValueError(f"{who}: mix_p={mix_p!r} is invalid; allowed: 0 < mix_p < 1 (paper: 0.9).")
+    if isinstance(num_flow_steps, bool) or int(num_flow_steps) != num_flow_steps or num_flow_steps < 1:
+        raise ValueError(f"{who}: num_flow_steps={num_flow_steps!r} is invalid; allowed: an integer >= 1 (paper: 5).")
+    if inference_mode not in INFERENCE_MODES:
+        raise ValueError(f"{who}: inference_mode={inference_mode!r} is invalid; allowed: {list(INFERENCE_MODES)}.")
+    if int(time_embed_dim) < 2:
+        raise ValueError(f"{who}: time_embed_dim={time_embed_dim!r} is invalid; allowed: an integer >= 2.")
+    if len(hidden_dims) == 0 or any(int(h) < 1 for h in hidden_dims):
+        raise ValueError(f"{who}: {names[1]}={list(hidden_dims)!r} is invalid; allowed: a non-empty list of sizes >= 1.")
+    if action_dim < 1:
+        raise ValueError(f"{who}: {names[0]}={action_dim!r} is invalid; allowed: >= 1.")
+    amplification = float(mix_p) ** (-2 * int(num_flow_steps))  # the inverse's rounding amplification
+    if torch.finfo(torch.float32).eps * amplification > ROUNDTRIP_WARN:
+        warnings.warn(
+            f"{who}: mix_p={mix_p} with num_flow_steps={num_flow_steps} is ill-conditioned: the inverse amplifies "
+            f"float32 rounding by mix_p^(-2N) = {amplification:.3g}, so the inverse recovers the latent (and the "
+            f"log-prob) only to about {torch.finfo(torch.float32).eps * amplification:.2g} (> {ROUNDTRIP_WARN}). "
+            f"Use mix_p >= 0.9 or fewer steps (paper: mix_p=0.9, num_flow_steps=5).",
+            stacklevel=4,
+        )
 
 
 class FlowPolicyMixin:

@@ -9,10 +9,9 @@ from rsl_rl.modules import ActorCritic
 from tensordict import TensorDict
 
 from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs
+from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs, validate_flow_settings
 from genpo_rsl.rsl3.flow_actor import FlowActor
 
-INFERENCE_MODES = ("zero_noise", "sample")
 FLOW_CONFIG_KEY = "genpo_flow_config"
 """State-dict key of the flow settings ``[action_dim, obs_dim, num_flow_steps, mix_p]`` (checked on load)."""
 _FLOW_FIELDS = ("action_dim", "obs_dim", "num_flow_steps", "mix_p")
@@ -167,22 +166,5 @@ def _validate(
         raise ValueError(
             "GenPOActorCritic: state_dependent_std=True is not supported (the flow has no std); allowed: False."
         )
-    if not 0.0 < float(mix_p) < 1.0:
-        raise ValueError(f"GenPOActorCritic: mix_p={mix_p!r} is invalid; allowed: 0 < mix_p < 1 (paper: 0.9).")
-    if isinstance(num_flow_steps, bool) or int(num_flow_steps) != num_flow_steps or num_flow_steps < 1:
-        raise ValueError(
-            f"GenPOActorCritic: num_flow_steps={num_flow_steps!r} is invalid; allowed: an integer >= 1 (paper: 5)."
-        )
-    if inference_mode not in INFERENCE_MODES:
-        raise ValueError(
-            f"GenPOActorCritic: inference_mode={inference_mode!r} is invalid; allowed: {list(INFERENCE_MODES)}."
-        )
-    if int(time_embed_dim) < 2:
-        raise ValueError(f"GenPOActorCritic: time_embed_dim={time_embed_dim!r} is invalid; allowed: an integer >= 2.")
-    if len(hidden_dims) == 0 or any(int(h) < 1 for h in hidden_dims):
-        raise ValueError(
-            f"GenPOActorCritic: actor_hidden_dims={list(hidden_dims)!r} is invalid; "
-            f"allowed: a non-empty list of sizes >= 1."
-        )
-    if num_actions < 1:
-        raise ValueError(f"GenPOActorCritic: num_actions={num_actions!r} is invalid; allowed: >= 1.")
+    validate_flow_settings("GenPOActorCritic", num_actions, hidden_dims, num_flow_steps, mix_p, time_embed_dim,
+                           inference_mode, names=("num_actions", "actor_hidden_dims"))  # fmt: skip
