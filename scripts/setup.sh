@@ -16,22 +16,10 @@ case "${1:-}" in
 esac
 VENV="${GENPO_VENV:-.venv}"
 
-find_python312() {
-    local c
-    for c in "${PYTHON312:-}" python3.12; do
-        [ -n "$c" ] && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { command -v "$c"; return; }
-    done
-    if command -v pyenv >/dev/null 2>&1; then
-        for c in "$(pyenv root)"/versions/3.12*/bin/python3.12; do
-            [ -x "$c" ] && { echo "$c"; return; }
-        done
-    fi
-    echo "setup: Python 3.12 is required (IsaacLab 3.0 supports only 3.12); set PYTHON312=/path/to/python3.12" >&2
-    exit 1
-}
+source scripts/find_python.sh
 
 if [ ! -x "$VENV/bin/python" ]; then
-    py=$(find_python312)
+    py=$(find_python 3.12 PYTHON312 "IsaacLab 3.0 supports only 3.12")
     echo "setup: creating $VENV with $py"
     "$py" -m venv "$VENV"
 fi

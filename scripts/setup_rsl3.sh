@@ -13,24 +13,10 @@ RSL_RL_PIN="rsl-rl-lib==3.1.2"
 TORCH_PIN="torch==2.13.0"
 RSL3_EXTRA="tensorboard onnxscript"  # 3.1.2 learn() always logs; torch>=2.9 torch.onnx.export needs onnxscript
 
-find_python311() {
-    local c
-    for c in "${PYTHON311:-}" python3.11; do
-        [ -n "$c" ] && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null \
-            && { command -v "$c"; return; }
-    done
-    if command -v pyenv >/dev/null 2>&1; then
-        for c in "$(pyenv root)"/versions/3.11*/bin/python3.11; do
-            [ -x "$c" ] && { echo "$c"; return; }
-        done
-    fi
-    echo "setup: Python 3.11 is required for the rsl-rl-lib 3.x environment (IsaacLab 2.x);" \
-        "set PYTHON311=/path/to/python3.11" >&2
-    exit 1
-}
+source scripts/find_python.sh
 
 if [ ! -x "$VENV/bin/python" ]; then
-    py=$(find_python311)
+    py=$(find_python 3.11 PYTHON311 "the rsl-rl-lib 3.x environment of IsaacLab 2.x")
     echo "setup: creating $VENV with $py"
     "$py" -m venv "$VENV"
 fi
