@@ -14,3 +14,12 @@ find_python() {
     echo "setup: Python $version is required ($why); set $override=/path/to/python$version" >&2
     exit 1
 }
+
+# ensure_venv DIR 3.12 PYTHON312 "why": create the virtual environment DIR with Python 3.X unless it exists.
+ensure_venv() {
+    local venv="$1" py
+    [ -x "$venv/bin/python" ] && return
+    py=$(find_python "$2" "$3" "$4")
+    echo "setup: creating $venv with $py"
+    "$py" -m venv "$venv"
+}

@@ -18,11 +18,7 @@ VENV="${GENPO_VENV:-.venv}"
 
 source scripts/find_python.sh
 
-if [ ! -x "$VENV/bin/python" ]; then
-    py=$(find_python 3.12 PYTHON312 "IsaacLab 3.0 supports only 3.12")
-    echo "setup: creating $VENV with $py"
-    "$py" -m venv "$VENV"
-fi
+ensure_venv "$VENV" 3.12 PYTHON312 "IsaacLab 3.0 supports only 3.12"
 stamp="$VENV/.genpo-setup-stamp"
 want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

@@ -15,11 +15,7 @@ RSL3_EXTRA="tensorboard onnxscript"  # 3.1.2 learn() always logs; torch>=2.9 tor
 
 source scripts/find_python.sh
 
-if [ ! -x "$VENV/bin/python" ]; then
-    py=$(find_python 3.11 PYTHON311 "the rsl-rl-lib 3.x environment of IsaacLab 2.x")
-    echo "setup: creating $VENV with $py"
-    "$py" -m venv "$VENV"
-fi
+ensure_venv "$VENV" 3.11 PYTHON311 "the rsl-rl-lib 3.x environment of IsaacLab 2.x"
 stamp="$VENV/.genpo-setup-stamp"
 want=$(cat pyproject.toml scripts/setup_rsl3.sh | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
