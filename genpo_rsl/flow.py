@@ -16,6 +16,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from rsl_rl.utils import resolve_nn_activation
 
+from genpo_rsl.mish import Mish
+
 
 def sinusoidal_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     """Return the sinusoidal embedding (sin | cos) of times ``t`` in ``[0, 1]`` with ``dim`` features."""
@@ -26,12 +28,17 @@ def sinusoidal_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     return F.pad(emb, (0, dim - 2 * half))
 
 
+def _activation(name: str) -> nn.Module:
+    """Return the activation module for ``name`` (rsl_rl's names; Mish with the flow's one-exp kernel)."""
+    return Mish() if name.lower() == "mish" else resolve_nn_activation(name)
+
+
 def _mlp(in_dim: int, out_dim: int, hidden_dims: list[int], activation: str, first_activation: bool) -> nn.Sequential:
     """Build ``[act] Linear act Linear ... Linear`` (the leading activation is optional)."""
     dims = [in_dim, *hidden_dims]
-    layers: list[nn.Module] = [resolve_nn_activation(activation)] if first_activation else []
+    layers: list[nn.Module] = [_activation(activation)] if first_activation else []
     for a, b in zip(dims[:-1], dims[1:]):
-        layers += [nn.Linear(a, b), resolve_nn_activation(activation)]
+        layers += [nn.Linear(a, b), _activation(activation)]
     layers.append(nn.Linear(dims[-1], out_dim))
     return nn.Sequential(*layers)
 
@@ -80,9 +87,9 @@ class GenPOFlow(nn.Module):
         h_time = F.linear(e, w[:, d + o :])
         return h_obs, h_time
 
-    def velocity(self, u: torch.Tensor, h_obs: torch.Tensor, h_time_i: torch.Tensor) -> torch.Tensor:
-        """Evaluate ``v(u, s, t_i)`` given the precomputed observation and time shares."""
-        return self.trunk(F.linear(u, self.input_layer.weight[:, : self.action_dim]) + h_obs + h_time_i)
+    def velocity(self, u: torch.Tensor, h_cond: torch.Tensor) -> torch.Tensor:
+        """Evaluate ``v(u, s, t_i)`` given ``h_cond``, the first layer's observation + time share at ``t_i``."""
+        return self.trunk(torch.addmm(h_cond, u, self.input_layer.weight[:, : self.action_dim].T))
 
     def forward(self, z: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
         """Map the latent ``z = (x_0, y_0)`` to the dummy action ``ã = (x_N, y_N)``."""
@@ -90,8 +97,9 @@ class GenPOFlow(nn.Module):
         p, dt = self.mix_p, 1.0 / self.num_flow_steps
         x, y = z[..., : self.action_dim], z[..., self.action_dim :]
         for i in range(self.num_flow_steps):
-            x_ = x + dt * self.velocity(y, h_obs, h_time[i])
-            y_ = y + dt * self.velocity(x_, h_obs, h_time[i])
+            h = h_obs + h_time[i]
+            x_ = x + dt * self.velocity(y, h)
+            y_ = y + dt * self.velocity(x_, h)
             x = p * x_ + (1.0 - p) * y_
             y = p * y_ + (1.0 - p) * x
         return torch.cat([x, y], dim=-1)
@@ -104,8 +112,9 @@ class GenPOFlow(nn.Module):
         for i in range(self.num_flow_steps - 1, -1, -1):
             y_ = (y - (1.0 - p) * x) / p
             x_ = (x - (1.0 - p) * y_) / p
-            y = y_ - dt * self.velocity(x_, h_obs, h_time[i])
-            x = x_ - dt * self.velocity(y, h_obs, h_time[i])
+            h = h_obs + h_time[i]
+            y = y_ - dt * self.velocity(x_, h)
+            x = x_ - dt * self.velocity(y, h)
         return torch.cat([x, y], dim=-1)
 
     def zero_noise_action(self, obs: torch.Tensor) -> torch.Tensor:
