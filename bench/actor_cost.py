@@ -1,14 +1,17 @@
 """Cost of one rollout ``act()`` and one update minibatch: Gaussian PPO vs GenPO (closed form / Jacobian) vs floor.
 
-    python bench/actor_cost.py [--batch 4096] [--device cpu] [--repeats 3] [--sizes ant humanoid]
+    python bench/actor_cost.py [--batch 4096] [--device cpu] [--repeats 3] [--sizes ant humanoid] [--compile]
 
 Prints, per size, the median seconds of each variant and the ratios measured in this one run:
-b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed form vs the 2N-MLP-pass floor).
+b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed form vs the 2N-MLP-pass floor:
+a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with ``torch_compile=True``
+(the velocity MLP through ``torch.compile``) and prints its first-call (compile) time and b'/b.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import statistics
 import time
 from collections.abc import Callable
@@ -47,13 +50,14 @@ def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, ML
                      distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0}).to(device)  # fmt: skip
     genpo = GenPOActor(obs, groups, "actor", d, HIDDEN, "mish", num_flow_steps=N_STEPS,
                        time_embed_dim=TIME_DIM, time_hidden_dims=TIME_HIDDEN).to(device)  # fmt: skip
-    floor = torch.nn.Sequential(torch.nn.Linear(d + obs_dim + TIME_DIM, HIDDEN[0]),
-                                *genpo.flow.trunk).to(device)  # fmt: skip
+    dims = [d + obs_dim + TIME_DIM, *HIDDEN]
+    layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (torch.nn.Linear(a, b), torch.nn.Mish())]
+    floor = torch.nn.Sequential(*layers, torch.nn.Linear(HIDDEN[-1], d)).to(device)
     return obs, gauss, genpo, floor
 
 
-def measure(size: str, batch: int, device: str, repeats: int) -> dict[str, float]:
-    """Time act() and one update minibatch (likelihood + backward) for the four variants."""
+def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = False) -> dict[str, float]:
+    """Time act() and one update minibatch (likelihood + backward) for the four (five) variants."""
     obs_dim, d = SIZES[size]
     obs, gauss, genpo, floor = build(obs_dim, d, batch, device)
     torch.manual_seed(0)
@@ -111,7 +115,32 @@ def measure(size: str, batch: int, device: str, repeats: int) -> dict[str, float
     result["c/b act"] = result["c_jacobian_act"] / result["b_genpo_act"]
     result["c/b update"] = result["c_jacobian_update"] / result["b_genpo_update"]
     result["b/d update"] = result["b_genpo_update"] / result["d_floor_update"]
+    if compiled:
+        result.update(measure_compiled(genpo, obs, dummy, repeats, device))
+        result["b'/b act"] = result["b'_compiled_act"] / result["b_genpo_act"]
+        result["b'/b update"] = result["b'_compiled_update"] / result["b_genpo_update"]
     return result
+
+
+def measure_compiled(genpo: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int, device: str) -> dict:
+    """Time (b') a copy of ``genpo`` with ``torch_compile=True``: first act+update (compiling), then act, update."""
+    compiled = copy.deepcopy(genpo)
+    compiled.flow.compile_velocity()
+
+    def act() -> None:
+        with torch.inference_mode():
+            compiled.sample(obs)
+
+    def update() -> None:
+        log_prob, _ = compiled.log_prob(obs, dummy)
+        log_prob.mean().backward()
+
+    start = time.perf_counter()
+    act()
+    update()
+    first = time.perf_counter() - start
+    return {"b'_first_call": first, "b'_compiled_act": timeit(act, repeats, device),
+            "b'_compiled_update": timeit(update, repeats, device)}  # fmt: skip
 
 
 def main() -> None:
@@ -121,19 +150,25 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument("--compile", action="store_true", help="also time GenPO with torch_compile=True (b')")
     args = parser.parse_args()
     print(f"batch {args.batch}, device {args.device}, torch {torch.__version__}, threads {torch.get_num_threads()}")
     print("| size | " + " | ".join(["gauss act", "gauss upd", "genpo act", "genpo upd", "jac act", "jac upd",
                                      "floor upd", "b/a upd", "c/b upd", "b/d upd"]) + " |")  # fmt: skip
     print("|---" * 11 + "|")
     for size in args.sizes:
-        r = measure(size, args.batch, args.device, args.repeats)
+        r = measure(size, args.batch, args.device, args.repeats, args.compile)
         secs = [r[k] for k in ("a_gauss_act", "a_gauss_update", "b_genpo_act", "b_genpo_update", "c_jacobian_act",
                                "c_jacobian_update", "d_floor_update")]  # fmt: skip
         ratios = [r["b/a update"], r["c/b update"], r["b/d update"]]
         print(f"| {size} | " + " | ".join(f"{s * 1e3:.0f} ms" for s in secs) + " | "
               + " | ".join(f"{x:.2f}x" for x in ratios) + " |")  # fmt: skip
         print(f"  {size}: act ratios b/a {r['b/a act']:.2f}x, c/b {r['c/b act']:.1f}x", flush=True)
+        if args.compile:
+            act, upd, first = r["b'_compiled_act"], r["b'_compiled_update"], r["b'_first_call"]
+            print(f"  {size}: compiled (b') act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms, first call (compiling) "
+                  f"{first:.1f} s; b'/b act {act / r['b_genpo_act']:.2f}x, update {upd / r['b_genpo_update']:.2f}x",
+                  flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class GenPOActor(FlowPolicyMixin, MLPModel):
         time_embed_dim: int = 32,
         time_hidden_dims: tuple[int, ...] | list[int] = (256, 256),
         inference_mode: str = "zero_noise",
+        torch_compile: bool = False,
     ) -> None:
         """Build the flow; see the class docstring and :class:`genpo_rsl.flow.GenPOFlow` for the fields."""
         _validate(output_dim, hidden_dims, distribution_cfg, num_flow_steps, mix_p, time_embed_dim, inference_mode)
@@ -52,6 +53,8 @@ class GenPOActor(FlowPolicyMixin, MLPModel):
             output_dim, self.obs_dim, list(hidden_dims), activation, num_flow_steps, mix_p, time_embed_dim,
             list(time_hidden_dims),
         )
+        if torch_compile:
+            self.flow.compile_velocity()
         self._action_std = torch.zeros(output_dim)
 
     # -- sampling and likelihood -------------------------------------------------------------------------------
@@ -148,7 +151,8 @@ class _ExportFlowPolicy(nn.Module):
         """Copy the normalizer and the flow of ``actor`` (on the CPU-agnostic module)."""
         super().__init__()
         self.obs_normalizer = copy.deepcopy(actor.obs_normalizer)
-        self.flow = copy.deepcopy(actor.flow)
+        with actor.flow.eager():
+            self.flow = copy.deepcopy(actor.flow)
         self.action_dim = actor.action_dim
         self.input_size = actor.obs_dim
 

@@ -9,7 +9,10 @@ Each step is two shears (determinant 1) and two triangular mixing lines (determi
 
 from __future__ import annotations
 
+import contextlib
 import math
+import warnings
+from collections.abc import Iterator
 
 import torch
 import torch.nn as nn
@@ -72,6 +75,20 @@ class GenPOFlow(nn.Module):
         self.input_layer = nn.Linear(action_dim + obs_dim + time_embed_dim, hidden_dims[0])
         self.trunk = _mlp(hidden_dims[0], action_dim, list(hidden_dims[1:]), activation, True)
         self.register_buffer("step_times", torch.arange(num_flow_steps, dtype=torch.float) / num_flow_steps)
+        self._compiled_velocity = None
+
+    def compile_velocity(self) -> None:
+        """Evaluate the velocity MLP through ``torch.compile`` (dynamic batch size; compiled on first use)."""
+        self._compiled_velocity = torch.compile(self._velocity, dynamic=True)
+
+    @contextlib.contextmanager
+    def eager(self) -> Iterator[None]:
+        """Run the velocity MLP eagerly inside this context (for ``torch.func`` transforms and export)."""
+        compiled, self._compiled_velocity = self._compiled_velocity, None
+        try:
+            yield
+        finally:
+            self._compiled_velocity = compiled
 
     @property
     def log_det(self) -> float:
@@ -89,6 +106,23 @@ class GenPOFlow(nn.Module):
 
     def velocity(self, u: torch.Tensor, h_cond: torch.Tensor) -> torch.Tensor:
         """Evaluate ``v(u, s, t_i)`` given ``h_cond``, the first layer's observation + time share at ``t_i``."""
+        if torch.jit.is_scripting() or self._compiled_velocity is None:
+            return self._velocity(u, h_cond)
+        return self._run_compiled(u, h_cond)
+
+    @torch.jit.unused
+    def _run_compiled(self, u: torch.Tensor, h_cond: torch.Tensor) -> torch.Tensor:
+        """Compiled :meth:`velocity`; falls back to eager (with a warning) if this machine cannot compile."""
+        if self._compiled_velocity is not None:
+            try:
+                return self._compiled_velocity(u, h_cond)
+            except torch._dynamo.exc.BackendCompilerFailed as err:  # e.g. no C++ compiler / Triton on this machine
+                warnings.warn(f"GenPOFlow: torch.compile failed ({err}); running the velocity MLP eagerly.", stacklevel=2)
+                self._compiled_velocity = None
+        return self._velocity(u, h_cond)
+
+    def _velocity(self, u: torch.Tensor, h_cond: torch.Tensor) -> torch.Tensor:
+        """Eager :meth:`velocity`."""
         return self.trunk(torch.addmm(h_cond, u, self.input_layer.weight[:, : self.action_dim].T))
 
     def forward(self, z: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
@@ -137,12 +171,14 @@ class GenPOFlow(nn.Module):
         Differentiable with respect to the parameters; used as a test oracle and as the benchmark baseline.
         """
         z = self.inverse(a, obs)
-        jac = torch.func.vmap(torch.func.jacrev(lambda ai, si: self.inverse(ai[None], si[None])[0]))(a, obs)
+        with self.eager():
+            jac = torch.func.vmap(torch.func.jacrev(lambda ai, si: self.inverse(ai[None], si[None])[0]))(a, obs)
         log_det_inv = torch.linalg.slogdet(jac)[1]
         gauss = -0.5 * z.pow(2).sum(-1) - self.action_dim * math.log(2.0 * math.pi)
         return gauss + log_det_inv, z
 
     def forward_log_det_autograd(self, z: torch.Tensor, obs: torch.Tensor) -> torch.Tensor:
         """Return ``log|det ∂ã/∂z|`` per sample from an autograd Jacobian of :meth:`forward` (test oracle)."""
-        jac = torch.func.vmap(torch.func.jacrev(lambda zi, si: self.forward(zi[None], si[None])[0]))(z, obs)
+        with self.eager():
+            jac = torch.func.vmap(torch.func.jacrev(lambda zi, si: self.forward(zi[None], si[None])[0]))(z, obs)
         return torch.linalg.slogdet(jac)[1]

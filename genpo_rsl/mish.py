@@ -21,7 +21,7 @@ _EXP_CLAMP = 20.0
 
 def tanh_softplus(x: torch.Tensor) -> torch.Tensor:
     """Return ``tanh(softplus(x))`` with one exp (out of place, differentiable)."""
-    w = torch.exp(x.clamp(max=_EXP_CLAMP))
+    w = torch.exp(x.clamp(max=20.0))  # _EXP_CLAMP (a literal: TorchScript reads no module globals)
     n = w * (w + 2.0)
     return n / (n + 2.0)
 
@@ -74,6 +74,13 @@ class Mish(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply Mish element-wise."""
-        if torch.jit.is_scripting() or torch.onnx.is_in_onnx_export() or torch.compiler.is_compiling():
+        if torch.jit.is_scripting():
+            return x * tanh_softplus(x)
+        return self._not_scripted(x)
+
+    @torch.jit.unused
+    def _not_scripted(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply Mish with the custom backward, or with plain ops while exporting to ONNX or compiling."""
+        if torch.onnx.is_in_onnx_export() or torch.compiler.is_compiling():
             return x * tanh_softplus(x)
         return mish(x)
