@@ -42,6 +42,3 @@ class GenPOActorCfg(RslRlMLPModelCfg):
 
     inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
     """Deterministic play/export uses z = 0 ("zero_noise") or a fresh sample ("sample")."""
-
-    torch_compile: bool = False
-    """Evaluate the velocity MLP through ``torch.compile`` (compiles on first use; see docs/results.md for when it pays)."""

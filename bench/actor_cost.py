@@ -4,8 +4,8 @@
 
 Prints, per size, the median seconds of each variant and the ratios measured in this one run:
 b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed form vs the 2N-MLP-pass floor:
-a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with ``torch_compile=True``
-(the velocity MLP through ``torch.compile``) and prints its first-call (compile) time and b'/b.
+a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with its velocity MLP through
+``torch.compile`` (what the runner's ``torch_compile_mode`` does) and prints its first-call (compile) time and b'/b.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = F
 
 
 def measure_compiled(genpo: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int, device: str) -> dict:
-    """Time (b') a copy of ``genpo`` with ``torch_compile=True``: first act+update (compiling), then act, update."""
+    """Time (b') a copy of ``genpo`` with the velocity MLP compiled: first act+update (compiling), then act, update."""
     compiled = copy.deepcopy(genpo)
     compiled.flow.compile_velocity()
 
@@ -150,7 +150,7 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
-    parser.add_argument("--compile", action="store_true", help="also time GenPO with torch_compile=True (b')")
+    parser.add_argument("--compile", action="store_true", help="also time GenPO with the velocity MLP compiled (b')")
     args = parser.parse_args()
     print(f"batch {args.batch}, device {args.device}, torch {torch.__version__}, threads {torch.get_num_threads()}")
     print("| size | " + " | ".join(["gauss act", "gauss upd", "genpo act", "genpo upd", "jac act", "jac upd",

@@ -41,7 +41,6 @@ class GenPOActor(FlowPolicyMixin, MLPModel):
         time_embed_dim: int = 32,
         time_hidden_dims: tuple[int, ...] | list[int] = (256, 256),
         inference_mode: str = "zero_noise",
-        torch_compile: bool = False,
     ) -> None:
         """Build the flow; see the class docstring and :class:`genpo_rsl.flow.GenPOFlow` for the fields."""
         _validate(output_dim, hidden_dims, distribution_cfg, num_flow_steps, mix_p, time_embed_dim, inference_mode)
@@ -53,8 +52,6 @@ class GenPOActor(FlowPolicyMixin, MLPModel):
             output_dim, self.obs_dim, list(hidden_dims), activation, num_flow_steps, mix_p, time_embed_dim,
             list(time_hidden_dims),
         )
-        if torch_compile:
-            self.flow.compile_velocity()
         self._action_std = torch.zeros(output_dim)
 
     # -- sampling and likelihood -------------------------------------------------------------------------------

@@ -77,9 +77,9 @@ class GenPOFlow(nn.Module):
         self.register_buffer("step_times", torch.arange(num_flow_steps, dtype=torch.float) / num_flow_steps)
         self._compiled_velocity = None
 
-    def compile_velocity(self) -> None:
-        """Evaluate the velocity MLP through ``torch.compile`` (dynamic batch size; compiled on first use)."""
-        self._compiled_velocity = torch.compile(self._velocity, dynamic=True)
+    def compile_velocity(self, mode: str | None = "default") -> None:
+        """Evaluate the velocity MLP through ``torch.compile(mode=mode)`` (dynamic batch; compiled on first use)."""
+        self._compiled_velocity = torch.compile(self._velocity, mode=mode, dynamic=True)
 
     @contextlib.contextmanager
     def eager(self) -> Iterator[None]:

@@ -17,7 +17,7 @@ import torch.nn as nn
 from rsl_rl.algorithms import PPO
 from rsl_rl.env import VecEnv
 from rsl_rl.storage import RolloutStorage
-from rsl_rl.utils import resolve_callable
+from rsl_rl.utils import compile_model, resolve_callable
 from tensordict import TensorDict
 
 from genpo_rsl.actor import GenPOActor
@@ -116,6 +116,16 @@ class GenPO(GenPOMixin, PPO):
             "rl", env.num_envs, cfg["num_steps_per_env"], obs, [2 * env.num_actions], device
         )
         return alg
+
+    def compile(self, mode: str | None = None) -> None:
+        """Honour the runner's ``torch_compile_mode``: compile the critic as PPO does and the flow's velocity MLP.
+
+        Wrapping the whole actor (PPO's way) would compile only its ``forward``; GenPO's hot paths are the flow's
+        ``sample``/``log_prob``/``compression``, which all evaluate the velocity MLP.
+        """
+        self.critic = compile_model(self._raw_critic, mode)  # type: ignore[assignment]
+        if mode is not None:
+            self._raw_actor.flow.compile_velocity(mode)
 
     # -- rollout ---------------------------------------------------------------------------------------------------
 

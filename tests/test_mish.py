@@ -47,7 +47,8 @@ def test_torch_compile_matches_eager_and_keeps_checkpoints_and_export():
     obs = TensorDict({"policy": torch.randn(64, 12)}, batch_size=[64])
     kwargs = {"num_flow_steps": 3, "time_embed_dim": 8, "time_hidden_dims": [16]}
     eager = GenPOActor(obs, {"actor": ["policy"]}, "actor", 3, [32, 32], "mish", **kwargs)
-    compiled = GenPOActor(obs, {"actor": ["policy"]}, "actor", 3, [32, 32], "mish", torch_compile=True, **kwargs)
+    compiled = GenPOActor(obs, {"actor": ["policy"]}, "actor", 3, [32, 32], "mish", **kwargs)
+    compiled.flow.compile_velocity()
     compiled.load_state_dict(eager.state_dict())  # same keys: a compiled run's checkpoint loads in an eager one
     assert sorted(compiled.state_dict()) == sorted(eager.state_dict())
     with torch.inference_mode():
@@ -65,3 +66,29 @@ def test_torch_compile_matches_eager_and_keeps_checkpoints_and_export():
                           torch.full((2,), compiled.flow.log_det), atol=1e-4)  # fmt: skip
     scripted = torch.jit.script(compiled.as_jit())
     assert torch.allclose(scripted(obs["policy"]), eager(obs), atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_runner_torch_compile_mode_compiles_the_flow_and_the_critic(tmp_path):
+    from rsl_rl.runners import OnPolicyRunner
+
+    from genpo_rsl.toy_env import PointReachEnv, train_cfg
+
+    cfg = train_cfg("genpo")
+    cfg["torch_compile_mode"] = "default"  # rsl_rl's runner key (IsaacLab: agent.torch_compile_mode=default)
+    runner = OnPolicyRunner(PointReachEnv(num_envs=32), cfg, log_dir=None, device="cpu")
+    alg = runner.alg
+    assert alg.actor is alg._raw_actor and alg._raw_actor.flow._compiled_velocity is not None
+    assert alg.critic is not alg._raw_critic  # compiled as PPO does
+    runner.learn(2)
+    path = tmp_path / "model.pt"
+    runner.save(str(path))
+    eager = OnPolicyRunner(PointReachEnv(num_envs=32), train_cfg("genpo"), log_dir=None, device="cpu")
+    eager.load(str(path))  # same state-dict keys: a compiled run's checkpoint loads in an eager one
+    obs = runner.env.get_observations()
+    with torch.no_grad():
+        dummy, z, _ = alg._raw_actor.sample(obs)
+        z_eager = eager.alg._raw_actor.log_prob(obs, dummy)[1]
+    assert (z_eager - z).abs().max() < 1e-5
+    with pytest.raises(ValueError, match="reduce-overhead"):
+        alg.compile("reduce-overhead")
