@@ -117,7 +117,8 @@ class GenPOFlow(nn.Module):
             try:
                 return self._compiled_velocity(u, h_cond)
             except torch._dynamo.exc.BackendCompilerFailed as err:  # e.g. no C++ compiler / Triton on this machine
-                warnings.warn(f"GenPOFlow: torch.compile failed ({err}); running the velocity MLP eagerly.", stacklevel=2)
+                cause = f"{type(err.inner_exception).__name__}: {err.inner_exception}".splitlines()[0]
+                warnings.warn(f"GenPOFlow: torch.compile failed ({cause}); running the velocity MLP eagerly.", stacklevel=2)
                 self._compiled_velocity = None
         return self._velocity(u, h_cond)
 

@@ -92,3 +92,22 @@ def test_runner_torch_compile_mode_compiles_the_flow_and_the_critic(tmp_path):
     assert (z_eager - z).abs().max() < 1e-5
     with pytest.raises(ValueError, match="reduce-overhead"):
         alg.compile("reduce-overhead")
+
+
+def test_a_machine_that_cannot_compile_falls_back_to_eager_with_a_warning():
+    from torch._dynamo.exc import BackendCompilerFailed
+
+    from genpo_rsl.flow import GenPOFlow
+
+    torch.manual_seed(0)
+    flow = GenPOFlow(2, 3, [16], "mish", num_flow_steps=2, time_embed_dim=4, time_hidden_dims=[8])
+    z, obs = torch.randn(5, 4), torch.randn(5, 3)
+    expected = flow(z, obs)
+
+    def cannot_compile(u: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        raise BackendCompilerFailed(cannot_compile, RuntimeError("no C++ compiler found"), None)
+
+    flow._compiled_velocity = cannot_compile
+    with pytest.warns(UserWarning, match="torch.compile failed .*no C\\+\\+ compiler.*eagerly"):
+        assert torch.allclose(flow(z, obs), expected)
+    assert flow._compiled_velocity is None
