@@ -6,6 +6,7 @@ Prints, per size, the median seconds of each variant and the ratios measured in 
 b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed form vs the 2N-MLP-pass floor:
 a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with its velocity MLP through
 ``torch.compile`` (what the runner's ``torch_compile_mode`` does) and prints its first-call (compile) time and b'/b.
+Always printed too: (b0) GenPO with torch's own ``nn.Mish`` in the flow instead of the one-exp kernel, and b/b0.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rsl_rl.models import MLPModel
 from tensordict import TensorDict
 
 from genpo_rsl import GenPOActor
+from genpo_rsl.mish import Mish
 
 SIZES = {"ant": (60, 8), "humanoid": (87, 21)}
 HIDDEN = [400, 200, 100]
@@ -57,7 +59,7 @@ def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, ML
 
 
 def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = False) -> dict[str, float]:
-    """Time act() and one update minibatch (likelihood + backward) for the four (five) variants."""
+    """Time act() and one update minibatch (likelihood + backward) for the variants."""
     obs_dim, d = SIZES[size]
     obs, gauss, genpo, floor = build(obs_dim, d, batch, device)
     torch.manual_seed(0)
@@ -115,32 +117,42 @@ def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = F
     result["c/b act"] = result["c_jacobian_act"] / result["b_genpo_act"]
     result["c/b update"] = result["c_jacobian_update"] / result["b_genpo_update"]
     result["b/d update"] = result["b_genpo_update"] / result["d_floor_update"]
+    result.update(measure_variant("b0", with_torch_mish(genpo), obs, dummy, repeats, device))
     if compiled:
-        result.update(measure_compiled(genpo, obs, dummy, repeats, device))
-        result["b'/b act"] = result["b'_compiled_act"] / result["b_genpo_act"]
-        result["b'/b update"] = result["b'_compiled_update"] / result["b_genpo_update"]
+        variant = copy.deepcopy(genpo)
+        variant.flow.compile_velocity()
+        result.update(measure_variant("b'", variant, obs, dummy, repeats, device))
     return result
 
 
-def measure_compiled(genpo: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int, device: str) -> dict:
-    """Time (b') a copy of ``genpo`` with the velocity MLP compiled: first act+update (compiling), then act, update."""
-    compiled = copy.deepcopy(genpo)
-    compiled.flow.compile_velocity()
+def with_torch_mish(genpo: GenPOActor) -> GenPOActor:
+    """Return a copy of ``genpo`` whose flow uses ``torch.nn.Mish`` (the implementation before the one-exp kernel)."""
+    variant = copy.deepcopy(genpo)
+    for mlp in (variant.flow.trunk, variant.flow.time_mlp):
+        for i, layer in enumerate(mlp):
+            if isinstance(layer, Mish):
+                mlp[i] = torch.nn.Mish()
+    return variant
+
+
+def measure_variant(key: str, variant: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int,
+                    device: str) -> dict[str, float]:  # fmt: skip
+    """Time a GenPO variant: first act+update (compiling, if it compiles), then act and update as for (b)."""
 
     def act() -> None:
         with torch.inference_mode():
-            compiled.sample(obs)
+            variant.sample(obs)
 
     def update() -> None:
-        log_prob, _ = compiled.log_prob(obs, dummy)
+        log_prob, _ = variant.log_prob(obs, dummy)
         log_prob.mean().backward()
 
     start = time.perf_counter()
     act()
     update()
     first = time.perf_counter() - start
-    return {"b'_first_call": first, "b'_compiled_act": timeit(act, repeats, device),
-            "b'_compiled_update": timeit(update, repeats, device)}  # fmt: skip
+    return {f"{key}_first_call": first, f"{key}_act": timeit(act, repeats, device),
+            f"{key}_update": timeit(update, repeats, device)}  # fmt: skip
 
 
 def main() -> None:
@@ -164,8 +176,11 @@ def main() -> None:
         print(f"| {size} | " + " | ".join(f"{s * 1e3:.0f} ms" for s in secs) + " | "
               + " | ".join(f"{x:.2f}x" for x in ratios) + " |")  # fmt: skip
         print(f"  {size}: act ratios b/a {r['b/a act']:.2f}x, c/b {r['c/b act']:.1f}x", flush=True)
+        act, upd = r["b0_act"], r["b0_update"]
+        print(f"  {size}: torch's nn.Mish in the flow (b0) act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms; "
+              f"b/b0 act {r['b_genpo_act'] / act:.2f}x, update {r['b_genpo_update'] / upd:.2f}x", flush=True)
         if args.compile:
-            act, upd, first = r["b'_compiled_act"], r["b'_compiled_update"], r["b'_first_call"]
+            act, upd, first = r["b'_act"], r["b'_update"], r["b'_first_call"]
             print(f"  {size}: compiled (b') act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms, first call (compiling) "
                   f"{first:.1f} s; b'/b act {act / r['b_genpo_act']:.2f}x, update {upd / r['b_genpo_update']:.2f}x",
                   flush=True)  # fmt: skip
