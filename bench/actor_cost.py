@@ -7,6 +7,7 @@ b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed 
 a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with its velocity MLP through
 ``torch.compile`` (what the runner's ``torch_compile_mode`` does) and prints its first-call (compile) time and b'/b.
 Always printed too: (b0) GenPO with torch's own ``nn.Mish`` in the flow instead of the one-exp kernel, and b/b0.
+``--profile`` prints torch.profiler's top operators of one (b0) and one (b) update minibatch (where the time goes).
 """
 
 from __future__ import annotations
@@ -155,6 +156,20 @@ def measure_variant(key: str, variant: GenPOActor, obs: TensorDict, dummy: torch
             f"{key}_update": timeit(update, repeats, device)}  # fmt: skip
 
 
+def profile(size: str, batch: int, device: str) -> None:
+    """Print torch.profiler's top operators (self CPU time) of one update minibatch of (b0) and of (b)."""
+    obs_dim, d = SIZES[size]
+    obs, _, genpo, _ = build(obs_dim, d, batch, device)
+    with torch.no_grad():
+        dummy, _, _ = genpo.sample(obs)
+    for name, actor in (("(b0) torch's nn.Mish", with_torch_mish(genpo)), ("(b) one-exp Mish", genpo)):
+        for _ in range(2):  # warm-up, then the profiled call
+            with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+                actor.log_prob(obs, dummy)[0].mean().backward()
+        print(f"{size} {name}: one update minibatch of {batch} rows")
+        print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
+
+
 def main() -> None:
     """Run the benchmark and print a markdown table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -163,11 +178,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
     parser.add_argument("--compile", action="store_true", help="also time GenPO with the velocity MLP compiled (b')")
+    parser.add_argument("--profile", action="store_true", help="print the top operators of a (b0) and a (b) update")
     args = parser.parse_args()
     print(f"batch {args.batch}, device {args.device}, torch {torch.__version__}, threads {torch.get_num_threads()}")
     print("| size | " + " | ".join(["gauss act", "gauss upd", "genpo act", "genpo upd", "jac act", "jac upd",
                                      "floor upd", "b/a upd", "c/b upd", "b/d upd"]) + " |")  # fmt: skip
     print("|---" * 11 + "|")
+    if args.profile:
+        profile(args.sizes[0], args.batch, args.device)
     for size in args.sizes:
         r = measure(size, args.batch, args.device, args.repeats, args.compile)
         secs = [r[k] for k in ("a_gauss_act", "a_gauss_update", "b_genpo_act", "b_genpo_update", "c_jacobian_act",
