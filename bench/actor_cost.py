@@ -59,6 +59,18 @@ def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, ML
     return obs, gauss, genpo, floor
 
 
+def genpo_act(actor: GenPOActor, obs: TensorDict) -> None:
+    """One GenPO rollout step: sample ``(ã, z, log π)`` without autograd."""
+    with torch.inference_mode():
+        actor.sample(obs)
+
+
+def genpo_update(actor: GenPOActor, obs: TensorDict, dummy: torch.Tensor) -> None:
+    """One GenPO update minibatch: closed-form likelihood of the stored dummy actions + backward."""
+    log_prob, _ = actor.log_prob(obs, dummy)
+    log_prob.mean().backward()
+
+
 def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = False) -> dict[str, float]:
     """Time act() and one update minibatch (likelihood + backward) for the variants."""
     obs_dim, d = SIZES[size]
@@ -77,14 +89,6 @@ def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = F
     def gauss_update() -> None:
         gauss(obs, stochastic_output=True)
         (gauss.get_output_log_prob(actions).mean() + gauss.output_entropy.mean()).backward()
-
-    def genpo_act() -> None:
-        with torch.inference_mode():
-            genpo.sample(obs)
-
-    def genpo_update() -> None:
-        log_prob, _ = genpo.log_prob(obs, dummy)
-        log_prob.mean().backward()
 
     def jacobian_act() -> None:  # the released code: forward sample plus a detached Jacobian log-det
         with torch.no_grad():
@@ -107,8 +111,8 @@ def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = F
     result = {
         "a_gauss_act": timeit(gauss_act, repeats, device),
         "a_gauss_update": timeit(gauss_update, repeats, device),
-        "b_genpo_act": timeit(genpo_act, repeats, device),
-        "b_genpo_update": timeit(genpo_update, repeats, device),
+        "b_genpo_act": timeit(lambda: genpo_act(genpo, obs), repeats, device),
+        "b_genpo_update": timeit(lambda: genpo_update(genpo, obs, dummy), repeats, device),
         "c_jacobian_act": timeit(jacobian_act, max(1, repeats // 2), device),
         "c_jacobian_update": timeit(jacobian_update, max(1, repeats // 2), device),
         "d_floor_update": timeit(floor_update, repeats, device),
@@ -139,21 +143,12 @@ def with_torch_mish(genpo: GenPOActor) -> GenPOActor:
 def measure_variant(key: str, variant: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int,
                     device: str) -> dict[str, float]:  # fmt: skip
     """Time a GenPO variant: first act+update (compiling, if it compiles), then act and update as for (b)."""
-
-    def act() -> None:
-        with torch.inference_mode():
-            variant.sample(obs)
-
-    def update() -> None:
-        log_prob, _ = variant.log_prob(obs, dummy)
-        log_prob.mean().backward()
-
     start = time.perf_counter()
-    act()
-    update()
+    genpo_act(variant, obs)
+    genpo_update(variant, obs, dummy)
     first = time.perf_counter() - start
-    return {f"{key}_first_call": first, f"{key}_act": timeit(act, repeats, device),
-            f"{key}_update": timeit(update, repeats, device)}  # fmt: skip
+    return {f"{key}_first_call": first, f"{key}_act": timeit(lambda: genpo_act(variant, obs), repeats, device),
+            f"{key}_update": timeit(lambda: genpo_update(variant, obs, dummy), repeats, device)}  # fmt: skip
 
 
 def profile(size: str, batch: int, device: str) -> None:
@@ -165,7 +160,7 @@ def profile(size: str, batch: int, device: str) -> None:
     for name, actor in (("(b0) torch's nn.Mish", with_torch_mish(genpo)), ("(b) one-exp Mish", genpo)):
         for _ in range(2):  # warm-up, then the profiled call
             with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-                actor.log_prob(obs, dummy)[0].mean().backward()
+                genpo_update(actor, obs, dummy)
         print(f"{size} {name}: one update minibatch of {batch} rows")
         print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=8))
 

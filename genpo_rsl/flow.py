@@ -113,13 +113,12 @@ class GenPOFlow(nn.Module):
     @torch.jit.unused
     def _run_compiled(self, u: torch.Tensor, h_cond: torch.Tensor) -> torch.Tensor:
         """Compiled :meth:`velocity`; falls back to eager (with a warning) if this machine cannot compile."""
-        if self._compiled_velocity is not None:
-            try:
-                return self._compiled_velocity(u, h_cond)
-            except torch._dynamo.exc.BackendCompilerFailed as err:  # e.g. no C++ compiler / Triton on this machine
-                cause = f"{type(err.inner_exception).__name__}: {err.inner_exception}".splitlines()[0]
-                warnings.warn(f"GenPOFlow: torch.compile failed ({cause}); running the velocity MLP eagerly.", stacklevel=2)
-                self._compiled_velocity = None
+        try:
+            return self._compiled_velocity(u, h_cond)
+        except torch._dynamo.exc.BackendCompilerFailed as err:  # e.g. no C++ compiler / Triton on this machine
+            cause = f"{type(err.inner_exception).__name__}: {err.inner_exception}".splitlines()[0]
+            warnings.warn(f"GenPOFlow: torch.compile failed ({cause}); running the velocity MLP eagerly.", stacklevel=2)
+            self._compiled_velocity = None
         return self._velocity(u, h_cond)
 
     def _velocity(self, u: torch.Tensor, h_cond: torch.Tensor) -> torch.Tensor:
