@@ -12,9 +12,15 @@ from agents_cfg.runner_cfg import GenPORunnerCfg, build_runner_cfg
 from agents_cfg.table import TASKS, TaskRow
 
 _FIELDS = (
-    "num_steps_per_env", "max_iterations", "save_interval", "experiment_name", "obs_groups", "actor", "critic",
+    "num_steps_per_env",
+    "max_iterations",
+    "save_interval",
+    "experiment_name",
+    "obs_groups",
+    "actor",
+    "critic",
     "algorithm",
-)  # fmt: skip
+)
 
 
 def _make_class(row: TaskRow) -> type[GenPORunnerCfg]:

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from isaaclab.utils import to_dict
 
 from agents_cfg.runner_cfg import GenPORunnerCfg

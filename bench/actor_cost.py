@@ -49,10 +49,26 @@ def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, ML
     """Return observations, a Gaussian actor, a GenPO actor and the floor MLP (concat input, same hidden sizes)."""
     obs = TensorDict({"policy": torch.randn(batch, obs_dim, device=device)}, batch_size=[batch])
     groups = {"actor": ["policy"]}
-    gauss = MLPModel(obs, groups, "actor", d, HIDDEN, "mish",
-                     distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0}).to(device)  # fmt: skip
-    genpo = GenPOActor(obs, groups, "actor", d, HIDDEN, "mish", num_flow_steps=N_STEPS,
-                       time_embed_dim=TIME_DIM, time_hidden_dims=TIME_HIDDEN).to(device)  # fmt: skip
+    gauss = MLPModel(
+        obs,
+        groups,
+        "actor",
+        d,
+        HIDDEN,
+        "mish",
+        distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0},
+    ).to(device)
+    genpo = GenPOActor(
+        obs,
+        groups,
+        "actor",
+        d,
+        HIDDEN,
+        "mish",
+        num_flow_steps=N_STEPS,
+        time_embed_dim=TIME_DIM,
+        time_hidden_dims=TIME_HIDDEN,
+    ).to(device)
     dims = [d + obs_dim + TIME_DIM, *HIDDEN]
     layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (torch.nn.Linear(a, b), torch.nn.Mish())]
     floor = torch.nn.Sequential(*layers, torch.nn.Linear(HIDDEN[-1], d)).to(device)
@@ -79,7 +95,9 @@ def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = F
     with torch.no_grad():
         dummy, _, _ = genpo.sample(obs)
     actions = gauss(obs, stochastic_output=True).detach()
-    rows = torch.cat([torch.randn(batch, d, device=device), obs["policy"], torch.randn(batch, TIME_DIM, device=device)], -1)
+    rows = torch.cat(
+        [torch.randn(batch, d, device=device), obs["policy"], torch.randn(batch, TIME_DIM, device=device)], -1
+    )
 
     def gauss_act() -> None:
         with torch.inference_mode():
@@ -140,15 +158,19 @@ def with_torch_mish(genpo: GenPOActor) -> GenPOActor:
     return variant
 
 
-def measure_variant(key: str, variant: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int,
-                    device: str) -> dict[str, float]:  # fmt: skip
+def measure_variant(
+    key: str, variant: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int, device: str
+) -> dict[str, float]:
     """Time a GenPO variant: first act+update (compiling, if it compiles), then act and update as for (b)."""
     start = time.perf_counter()
     genpo_act(variant, obs)
     genpo_update(variant, obs, dummy)
     first = time.perf_counter() - start
-    return {f"{key}_first_call": first, f"{key}_act": timeit(lambda: genpo_act(variant, obs), repeats, device),
-            f"{key}_update": timeit(lambda: genpo_update(variant, obs, dummy), repeats, device)}  # fmt: skip
+    return {
+        f"{key}_first_call": first,
+        f"{key}_act": timeit(lambda: genpo_act(variant, obs), repeats, device),
+        f"{key}_update": timeit(lambda: genpo_update(variant, obs, dummy), repeats, device),
+    }
 
 
 def profile(size: str, batch: int, device: str) -> None:
@@ -176,27 +198,63 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print the top operators of a (b0) and a (b) update")
     args = parser.parse_args()
     print(f"batch {args.batch}, device {args.device}, torch {torch.__version__}, threads {torch.get_num_threads()}")
-    print("| size | " + " | ".join(["gauss act", "gauss upd", "genpo act", "genpo upd", "jac act", "jac upd",
-                                     "floor upd", "b/a upd", "c/b upd", "b/d upd"]) + " |")  # fmt: skip
+    print(
+        "| size | "
+        + " | ".join(
+            [
+                "gauss act",
+                "gauss upd",
+                "genpo act",
+                "genpo upd",
+                "jac act",
+                "jac upd",
+                "floor upd",
+                "b/a upd",
+                "c/b upd",
+                "b/d upd",
+            ]
+        )
+        + " |"
+    )
     print("|---" * 11 + "|")
     if args.profile:
         profile(args.sizes[0], args.batch, args.device)
     for size in args.sizes:
         r = measure(size, args.batch, args.device, args.repeats, args.compile)
-        secs = [r[k] for k in ("a_gauss_act", "a_gauss_update", "b_genpo_act", "b_genpo_update", "c_jacobian_act",
-                               "c_jacobian_update", "d_floor_update")]  # fmt: skip
+        secs = [
+            r[k]
+            for k in (
+                "a_gauss_act",
+                "a_gauss_update",
+                "b_genpo_act",
+                "b_genpo_update",
+                "c_jacobian_act",
+                "c_jacobian_update",
+                "d_floor_update",
+            )
+        ]
         ratios = [r["b/a update"], r["c/b update"], r["b/d update"]]
-        print(f"| {size} | " + " | ".join(f"{s * 1e3:.0f} ms" for s in secs) + " | "
-              + " | ".join(f"{x:.2f}x" for x in ratios) + " |")  # fmt: skip
+        print(
+            f"| {size} | "
+            + " | ".join(f"{s * 1e3:.0f} ms" for s in secs)
+            + " | "
+            + " | ".join(f"{x:.2f}x" for x in ratios)
+            + " |"
+        )
         print(f"  {size}: act ratios b/a {r['b/a act']:.2f}x, c/b {r['c/b act']:.1f}x", flush=True)
         act, upd = r["b0_act"], r["b0_update"]
-        print(f"  {size}: torch's nn.Mish in the flow (b0) act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms; "
-              f"b/b0 act {r['b_genpo_act'] / act:.2f}x, update {r['b_genpo_update'] / upd:.2f}x", flush=True)
+        print(
+            f"  {size}: torch's nn.Mish in the flow (b0) act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms; "
+            f"b/b0 act {r['b_genpo_act'] / act:.2f}x, update {r['b_genpo_update'] / upd:.2f}x",
+            flush=True,
+        )
         if args.compile:
             act, upd, first = r["b'_act"], r["b'_update"], r["b'_first_call"]
-            print(f"  {size}: compiled (b') act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms, first call (compiling) "
-                  f"{first:.1f} s; b'/b act {act / r['b_genpo_act']:.2f}x, update {upd / r['b_genpo_update']:.2f}x",
-                  flush=True)  # fmt: skip
+            print(
+                f"  {size}: compiled (b') act {act * 1e3:.0f} ms, update {upd * 1e3:.0f} ms, first call (compiling) "
+                f"{first:.1f} s; b'/b act {act / r['b_genpo_act']:.2f}x, update {upd / r['b_genpo_update']:.2f}x",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from genpo_rsl.flow import GenPOFlow
 from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs, validate_flow_settings
 
 
-
 class GenPOActor(FlowPolicyMixin, MLPModel):
     """Flow policy over the doubled action ``ã = (x, y)``; the environment receives ``(x + y) / 2``.
 
@@ -49,7 +48,13 @@ class GenPOActor(FlowPolicyMixin, MLPModel):
         self.action_dim = output_dim
         self.inference_mode = inference_mode
         self.flow = GenPOFlow(
-            output_dim, self.obs_dim, list(hidden_dims), activation, num_flow_steps, mix_p, time_embed_dim,
+            output_dim,
+            self.obs_dim,
+            list(hidden_dims),
+            activation,
+            num_flow_steps,
+            mix_p,
+            time_embed_dim,
             list(time_hidden_dims),
         )
         self._action_std = torch.zeros(output_dim)

@@ -9,7 +9,6 @@ from tensordict import TensorDict
 
 from genpo_rsl.flow import GenPOFlow
 
-
 INFERENCE_MODES = ("zero_noise", "sample")
 """Deterministic (``z = 0``) or sampled actions at inference / play time."""
 
@@ -40,7 +39,9 @@ def validate_flow_settings(
     if int(time_embed_dim) < 2:
         raise ValueError(f"{who}: time_embed_dim={time_embed_dim!r} is invalid; allowed: an integer >= 2.")
     if len(hidden_dims) == 0 or any(int(h) < 1 for h in hidden_dims):
-        raise ValueError(f"{who}: {names[1]}={list(hidden_dims)!r} is invalid; allowed: a non-empty list of sizes >= 1.")
+        raise ValueError(
+            f"{who}: {names[1]}={list(hidden_dims)!r} is invalid; allowed: a non-empty list of sizes >= 1."
+        )
     if action_dim < 1:
         raise ValueError(f"{who}: {names[0]}={action_dim!r} is invalid; allowed: >= 1.")
     amplification = float(mix_p) ** (-2 * int(num_flow_steps))  # the inverse's rounding amplification

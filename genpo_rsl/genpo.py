@@ -110,11 +110,11 @@ class GenPO(GenPOMixin, PPO):
         actor_class = resolve_callable(cfg["actor"]["class_name"])
         _check_keys("actor", cfg["actor"], actor_class, {"class_name"}, skip=4)
         if cfg["algorithm"].get("share_cnn_encoders"):
-            raise ValueError("GenPO: share_cnn_encoders=True is not supported (the flow actor has no CNN); allowed: False.")
+            raise ValueError(
+                "GenPO: share_cnn_encoders=True is not supported (the flow actor has no CNN); allowed: False."
+            )
         alg: GenPO = PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[assignment]
-        alg.storage = RolloutStorage(
-            "rl", env.num_envs, cfg["num_steps_per_env"], obs, [2 * env.num_actions], device
-        )
+        alg.storage = RolloutStorage("rl", env.num_envs, cfg["num_steps_per_env"], obs, [2 * env.num_actions], device)
         return alg
 
     def compile(self, mode: str | None = None) -> None:
@@ -163,9 +163,13 @@ class GenPO(GenPOMixin, PPO):
             v_loss = value_loss(values, batch.values, batch.returns, self.clip_param, self.use_clipped_value_loss)  # type: ignore[arg-type]
             compression = self.actor.compression(self.compression_rows(batch.observations))  # type: ignore[arg-type]
             loss, terms = self.genpo_loss(
-                log_prob, batch.old_actions_log_prob.squeeze(-1), batch.advantages.squeeze(-1),  # type: ignore[union-attr]
-                v_loss, compression, first_minibatch=step == 0,
-            )  # fmt: skip
+                log_prob,
+                batch.old_actions_log_prob.squeeze(-1),
+                batch.advantages.squeeze(-1),  # type: ignore[union-attr]
+                v_loss,
+                compression,
+                first_minibatch=step == 0,
+            )
             self.optimizer.zero_grad()
             loss.backward()
             if self.rnd:
@@ -301,8 +305,12 @@ class GenPO(GenPOMixin, PPO):
                 f"was written by another algorithm (e.g. Gaussian PPO). Allowed: checkpoints saved by genpo_rsl.GenPO."
             )
         flow = self.actor.flow
-        mine = {"action_dim": flow.action_dim, "obs_dim": flow.obs_dim, "num_flow_steps": flow.num_flow_steps,
-                "mix_p": flow.mix_p}  # fmt: skip
+        mine = {
+            "action_dim": flow.action_dim,
+            "obs_dim": flow.obs_dim,
+            "num_flow_steps": flow.num_flow_steps,
+            "mix_p": flow.mix_p,
+        }
         bad = {k: (meta.get(k), v) for k, v in mine.items() if meta.get(k) != v}
         if bad:
             details = ", ".join(f"{k}: checkpoint {a!r} vs config {b!r}" for k, (a, b) in bad.items())

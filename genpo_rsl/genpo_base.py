@@ -53,8 +53,13 @@ class GenPOMixin:
             - self.entropy_coef * entropy  # type: ignore[attr-defined]
             + self.compression_coef * compression
         )
-        terms = {"surrogate": surrogate, "entropy": entropy, "compression": compression, "kl": kl,
-                 "log_prob": log_prob.detach().mean()}  # fmt: skip
+        terms = {
+            "surrogate": surrogate,
+            "entropy": entropy,
+            "compression": compression,
+            "kl": kl,
+            "log_prob": log_prob.detach().mean(),
+        }
         return loss, terms
 
     def compression_rows(self, obs: TensorDict) -> TensorDict:

@@ -30,8 +30,11 @@ def check_task_and_agent(task: str | None, agent: str) -> None:
     if task_id not in gym.registry:
         near = difflib.get_close_matches(task_id, list(gym.registry), n=3)
         genpo_tasks = sorted(t for t, s in gym.registry.items() if "genpo" in s.kwargs)
-        raise ValueError(f"unknown task id '{task_id}'" + (f" (did you mean {near}?)" if near else "")
-                         + f"; tasks with the genpo agent: {genpo_tasks}")  # fmt: skip
+        raise ValueError(
+            f"unknown task id '{task_id}'"
+            + (f" (did you mean {near}?)" if near else "")
+            + f"; tasks with the genpo agent: {genpo_tasks}"
+        )
     keys = sorted(k for k in gym.registry[task_id].kwargs if k.endswith("_entry_point") or k in ENTRY_POINT_KEYS)
     if agent not in gym.registry[task_id].kwargs:
         keys = [k for k in keys if k != "env_cfg_entry_point"]
@@ -48,11 +51,15 @@ def check_checkpoint(path: str | None, agent: str) -> None:
     is_genpo_checkpoint = isinstance(saved, dict) and "genpo" in saved
     wants_genpo = agent in ENTRY_POINT_KEYS
     if is_genpo_checkpoint and not wants_genpo:
-        raise ValueError(f"checkpoint {path} is a GenPO checkpoint but --agent {agent} is not GenPO; "
-                         f"allowed: --agent genpo (or a checkpoint of a {agent} run)")  # fmt: skip
+        raise ValueError(
+            f"checkpoint {path} is a GenPO checkpoint but --agent {agent} is not GenPO; "
+            f"allowed: --agent genpo (or a checkpoint of a {agent} run)"
+        )
     if wants_genpo and not is_genpo_checkpoint:
-        raise ValueError(f"checkpoint {path} was not written by GenPO (e.g. a Gaussian PPO run); allowed: a "
-                         f"checkpoint of a --agent genpo run, or --agent {GAUSSIAN_AGENTS_HINT} to resume it")  # fmt: skip
+        raise ValueError(
+            f"checkpoint {path} was not written by GenPO (e.g. a Gaussian PPO run); allowed: a "
+            f"checkpoint of a --agent genpo run, or --agent {GAUSSIAN_AGENTS_HINT} to resume it"
+        )
 
 
 def preflight(argv: list[str]) -> None:

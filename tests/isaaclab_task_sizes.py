@@ -23,12 +23,25 @@ ROBOT_JOINTS: dict[str, list[str]] = {
     "humanoid_instanceable.usd": [f"humanoid_joint_{i}" for i in range(21)],  # MuJoCo humanoid, 21 hinges
     "anymal_d.usd": [f"{leg}_{j}" for leg in ("LF", "LH", "RF", "RH") for j in ("HAA", "HFE", "KFE")],
     "go2.usd": [f"{leg}_{j}_joint" for leg in ("FL", "FR", "RL", "RR") for j in ("hip", "thigh", "calf")],
-    "h1_minimal.usd": [f"{s}_{j}" for s in ("left", "right")
-                       for j in ("hip_yaw", "hip_roll", "hip_pitch", "knee", "ankle",
-                                 "shoulder_pitch", "shoulder_roll", "shoulder_yaw", "elbow")] + ["torso"],
+    "h1_minimal.usd": [
+        f"{s}_{j}"
+        for s in ("left", "right")
+        for j in (
+            "hip_yaw",
+            "hip_roll",
+            "hip_pitch",
+            "knee",
+            "ankle",
+            "shoulder_pitch",
+            "shoulder_roll",
+            "shoulder_yaw",
+            "elbow",
+        )
+    ]
+    + ["torso"],
     "franka_panda.usda": [f"panda_joint{i}" for i in range(1, 8)] + ["panda_finger_joint1", "panda_finger_joint2"],
     "cartpole.usd": ["slider_to_cart", "cart_to_pole"],
-}  # fmt: skip
+}
 """Joint names per robot USD: the actuator regexes of each robot config match exactly these."""
 
 COMMAND_SIZES: dict[str, int] = {
@@ -105,10 +118,18 @@ def _term_size(cfg: Any, term: Any, num_actions: int) -> int:
     name = getattr(term.func, "__name__", str(term.func))
     params = term.params or {}
     fixed: dict[str, int] = {
-        "base_pos_z": 1, "base_lin_vel": 3, "base_ang_vel": 3, "base_yaw_roll": 2, "base_angle_to_target": 1,
-        "base_up_proj": 1, "base_heading_proj": 1, "projected_gravity": 3, "root_pos_w": 3, "root_quat_w": 4,
+        "base_pos_z": 1,
+        "base_lin_vel": 3,
+        "base_ang_vel": 3,
+        "base_yaw_roll": 2,
+        "base_angle_to_target": 1,
+        "base_up_proj": 1,
+        "base_heading_proj": 1,
+        "projected_gravity": 3,
+        "root_pos_w": 3,
+        "root_quat_w": 4,
         "object_position_in_robot_root_frame": 3,
-    }  # fmt: skip
+    }
     per_joint = ("joint_pos_limit_normalized", "joint_vel_rel", "joint_pos_rel", "joint_pos", "joint_vel")
     rules: dict[str, Callable[[], int]] = {
         "last_action": lambda: num_actions,

@@ -17,8 +17,16 @@ import torch  # noqa: E402
 
 from isaaclab_tasks_ext.assets import build_offline_assets  # noqa: E402
 
-TRAIN = [str(Path(sys.executable).parent / "genpo-train"), "--task", "Isaac-Cartpole-Direct", "--num_envs", "16",
-         "--device", "cpu", "agent.device=cpu"]  # fmt: skip
+TRAIN = [
+    str(Path(sys.executable).parent / "genpo-train"),
+    "--task",
+    "Isaac-Cartpole-Direct",
+    "--num_envs",
+    "16",
+    "--device",
+    "cpu",
+    "agent.device=cpu",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +39,9 @@ def env(tmp_path_factory) -> dict[str, str]:
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run a CLI command in ``cwd``; return the finished process (stdout and stderr together)."""
-    return subprocess.run(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=900)  # fmt: skip
+    return subprocess.run(
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900
+    )
 
 
 def checkpoints(cwd: Path, experiment: str) -> list[str]:
@@ -58,12 +67,17 @@ def test_resume_continues_iteration_and_optimizer(tmp_path, env) -> None:
     "extra,message",
     [
         (["--task", "Isaac-Nope-v0"], "genpo-train: error: unknown task id 'Isaac-Nope-v0'"),
-        (["--agent", "nope"], "genpo-train: error: agent 'nope' is not registered for Isaac-Cartpole-Direct; "
-                              "allowed --agent values: ['genpo', "),
-        (["--max_iterations", "1", "agent.actor.mix_p=1.5"],
-         "genpo-train: error: GenPOActor: mix_p=1.5 is invalid; allowed: 0 < mix_p < 1"),
+        (
+            ["--agent", "nope"],
+            "genpo-train: error: agent 'nope' is not registered for Isaac-Cartpole-Direct; "
+            "allowed --agent values: ['genpo', ",
+        ),
+        (
+            ["--max_iterations", "1", "agent.actor.mix_p=1.5"],
+            "genpo-train: error: GenPOActor: mix_p=1.5 is invalid; allowed: 0 < mix_p < 1",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_gives_one_clear_line(tmp_path, env, extra: list[str], message: str) -> None:
     args = [*TRAIN, *extra] if extra[0] != "--task" else [TRAIN[0], *extra, *TRAIN[3:]]
     result = run(args, tmp_path, env)

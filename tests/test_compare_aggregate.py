@@ -9,7 +9,13 @@ import os
 import pytest
 from torch.utils.tensorboard import SummaryWriter
 
-from isaaclab_tasks_ext.compare.aggregate import band_over_steps, band_over_time, curve_from_scalars, read_curve, summary
+from isaaclab_tasks_ext.compare.aggregate import (
+    band_over_steps,
+    band_over_time,
+    curve_from_scalars,
+    read_curve,
+    summary,
+)
 from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
 
 

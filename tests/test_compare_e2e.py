@@ -20,7 +20,18 @@ def test_compare_cartpole_tiny_and_resume(tmp_path, monkeypatch, capsys) -> None
     monkeypatch.setenv("ISAACSIM_ASSET_ROOT", str(root))
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     out = str(tmp_path / "cmp")
-    args = ["--task", "Isaac-Cartpole-Direct", "--seeds", "2", "--num_envs", "16", "--max_iterations", "2", "--out", out]
+    args = [
+        "--task",
+        "Isaac-Cartpole-Direct",
+        "--seeds",
+        "2",
+        "--num_envs",
+        "16",
+        "--max_iterations",
+        "2",
+        "--out",
+        out,
+    ]
     main(args)
     for name in ("curves.csv", "curves.json", "comparison.png", "results.md", "summary.json"):
         assert os.path.getsize(os.path.join(out, name)) > 0, name

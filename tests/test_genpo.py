@@ -229,8 +229,14 @@ def test_bad_algorithm_config(overrides: dict, message: str) -> None:
 
 
 def test_isaaclab_style_keys_are_accepted() -> None:
-    runner = make_runner(share_cnn_encoders=False, rnd_cfg=None, symmetry_cfg=None, optimizer="adam",
-                         normalize_advantage_per_mini_batch=False, use_mixed_precision=False)  # fmt: skip
+    runner = make_runner(
+        share_cnn_encoders=False,
+        rnd_cfg=None,
+        symmetry_cfg=None,
+        optimizer="adam",
+        normalize_advantage_per_mini_batch=False,
+        use_mixed_precision=False,
+    )
     assert isinstance(runner.alg, GenPO)
 
 

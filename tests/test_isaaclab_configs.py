@@ -31,15 +31,25 @@ from genpo_rsl import GenPO, GenPOActor  # noqa: E402
 from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
 
 PAPER_SIZES: dict[str, tuple[int, int]] = {  # spec §3 "obs×act" column
-    "ant": (60, 8), "humanoid": (87, 21), "franka_lift": (36, 8), "quadcopter": (12, 4), "anymal_d": (48, 12),
-    "go2": (235, 12), "h1": (256, 19), "shadow_hand": (157, 20),
-}  # fmt: skip
+    "ant": (60, 8),
+    "humanoid": (87, 21),
+    "franka_lift": (36, 8),
+    "quadcopter": (12, 4),
+    "anymal_d": (48, 12),
+    "go2": (235, 12),
+    "h1": (256, 19),
+    "shadow_hand": (157, 20),
+}
 PAPER_SETTINGS: dict[str, tuple[list[int], float, float, float]] = {  # spec §3: hidden, lr, γ, entropy coef
-    "ant": ([400, 200, 100], 1e-3, 0.99, 0.01), "humanoid": ([400, 200, 100], 5e-4, 0.99, 0.01),
-    "franka_lift": ([256, 128, 64], 1e-4, 0.98, 0.006), "quadcopter": ([64, 64], 5e-4, 0.99, 0.01),
-    "anymal_d": ([128, 128, 128], 1e-3, 0.99, 0.005), "go2": ([512, 256, 128], 1e-3, 0.99, 0.01),
-    "h1": ([512, 256, 128], 1e-3, 0.99, 0.01), "shadow_hand": ([512, 512, 256, 128], 5e-4, 0.99, 0.005),
-}  # fmt: skip
+    "ant": ([400, 200, 100], 1e-3, 0.99, 0.01),
+    "humanoid": ([400, 200, 100], 5e-4, 0.99, 0.01),
+    "franka_lift": ([256, 128, 64], 1e-4, 0.98, 0.006),
+    "quadcopter": ([64, 64], 5e-4, 0.99, 0.01),
+    "anymal_d": ([128, 128, 128], 1e-3, 0.99, 0.005),
+    "go2": ([512, 256, 128], 1e-3, 0.99, 0.01),
+    "h1": ([512, 256, 128], 1e-3, 0.99, 0.01),
+    "shadow_hand": ([512, 512, 256, 128], 5e-4, 0.99, 0.005),
+}
 NO_SIZE_RULE = {"Isaac-Lift-Franka", "Isaac-Reorient-Cube-Shadow"}  # point-cloud / tendon terms: resolve only
 ROW_IDS = [row.key for row in TASKS]
 
@@ -52,9 +62,8 @@ def registered() -> isaaclab_tasks_ext.RegistrationReport:
 
 def _load(task_id: str, key: str):
     """IsaacLab's own loader; unwrap a stock ``PresetCfg`` to its default."""
-    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
-
     from isaaclab_tasks.utils import PresetCfg
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
 
     cfg = load_cfg_from_registry(task_id, key)
     return cfg.default if isinstance(cfg, PresetCfg) else cfg
@@ -99,12 +108,24 @@ def test_table_matches_installed_stock_config(key: str) -> None:
     stock, s = _load(row.task_id, "rsl_rl_cfg_entry_point"), row.stock
     assert stock.experiment_name == s.experiment_name
     assert (stock.num_steps_per_env, stock.max_iterations, stock.save_interval) == (
-        s.num_steps_per_env, s.max_iterations, s.save_interval)  # fmt: skip
+        s.num_steps_per_env,
+        s.max_iterations,
+        s.save_interval,
+    )
     assert stock.actor.obs_normalization == stock.critic.obs_normalization == s.obs_normalization
     assert (stock.clip_actions, stock.check_for_nan) == (None, True)
     alg = stock.algorithm
-    for name in ("num_learning_epochs", "num_mini_batches", "lam", "desired_kl", "value_loss_coef", "schedule",
-                 "clip_param", "max_grad_norm", "use_clipped_value_loss"):  # fmt: skip
+    for name in (
+        "num_learning_epochs",
+        "num_mini_batches",
+        "lam",
+        "desired_kl",
+        "value_loss_coef",
+        "schedule",
+        "clip_param",
+        "max_grad_norm",
+        "use_clipped_value_loss",
+    ):
         assert getattr(alg, name) == getattr(s, name), name
     assert (alg.optimizer, alg.normalize_advantage_per_mini_batch) == ("adam", False)
     if _missing(stock.obs_groups):  # rsl_rl would infer actor/critic <- "policy": only valid if that is the only group
@@ -124,7 +145,8 @@ def test_generated_config_has_paper_and_stock_values(key: str) -> None:
     cfg, paper = CONFIG_CLASSES[key](), PAPER[row.paper]
     if row.paper in PAPER_SETTINGS:
         assert (list(paper.hidden_dims), paper.learning_rate, paper.gamma, paper.entropy_coef) == PAPER_SETTINGS[
-            row.paper]
+            row.paper
+        ]
     assert cfg.actor.class_name == "genpo_rsl:GenPOActor" and cfg.actor.distribution_cfg is None
     assert cfg.actor.hidden_dims == cfg.critic.hidden_dims == list(paper.hidden_dims)
     assert cfg.actor.activation == cfg.critic.activation == "mish"
@@ -136,8 +158,12 @@ def test_generated_config_has_paper_and_stock_values(key: str) -> None:
     assert alg.class_name == "genpo_rsl:GenPO" and cfg.class_name == "OnPolicyRunner"
     assert (alg.learning_rate, alg.gamma, alg.entropy_coef) == (paper.learning_rate, paper.gamma, paper.entropy_coef)
     assert (alg.num_learning_epochs, alg.num_mini_batches, alg.lam, alg.desired_kl, alg.value_loss_coef) == (
-        row.stock.num_learning_epochs, row.stock.num_mini_batches, row.stock.lam, row.stock.desired_kl,
-        row.stock.value_loss_coef)  # fmt: skip
+        row.stock.num_learning_epochs,
+        row.stock.num_mini_batches,
+        row.stock.lam,
+        row.stock.desired_kl,
+        row.stock.value_loss_coef,
+    )
     assert cfg.experiment_name == row.stock.experiment_name + "_genpo"
     assert cfg.obs_groups == row.stock.obs_groups
     assert cfg.actor.obs_normalization == cfg.critic.obs_normalization == row.stock.obs_normalization
@@ -146,8 +172,9 @@ def test_generated_config_has_paper_and_stock_values(key: str) -> None:
 
 def test_every_genpo_field_has_a_real_default() -> None:
     """class_to_dict would turn MISSING into {}: no GenPO-specific field may be MISSING."""
-    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg
     from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlPpoAlgorithmCfg
+
+    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg
 
     actor, alg = GenPOActorCfg(), GenPOAlgorithmCfg()
     deprecated = {"stochastic", "init_noise_std"}  # removed by IsaacLab's handle_deprecated_rsl_rl_cfg
@@ -208,13 +235,23 @@ def test_external_callback_through_isaaclab_hook(monkeypatch) -> None:
     from isaaclab.utils.string import list_intersection
     from isaaclab_rl.entrypoints.backends.cli_args_rsl_rl import register_external_tasks
 
-    argv = ["--task", "Isaac-Ant-Direct", "--agent", "genpo", "--external_callback",
-            "isaaclab_tasks_ext.external_callback", "agent.device=cpu", "agent.actor.mix_p=0.8"]  # fmt: skip
+    argv = [
+        "--task",
+        "Isaac-Ant-Direct",
+        "--agent",
+        "genpo",
+        "--external_callback",
+        "isaaclab_tasks_ext.external_callback",
+        "agent.device=cpu",
+        "agent.actor.mix_p=0.8",
+    ]
     monkeypatch.setattr(sys, "argv", ["isaaclab", "train", *argv])
     kept = register_external_tasks(argv)
     assert kept == ["train", *argv]
     assert list_intersection(["agent.device=cpu", "agent.actor.mix_p=0.8"], kept) == [
-        "agent.device=cpu", "agent.actor.mix_p=0.8"]  # fmt: skip
+        "agent.device=cpu",
+        "agent.actor.mix_p=0.8",
+    ]
     assert gym.spec("Isaac-Ant-Direct").kwargs["genpo"] == "agents_cfg.tasks:AntDirectGenPORunnerCfg"
 
 
@@ -223,8 +260,13 @@ def test_hydra_overrides_reach_genpo_fields(tmp_path, monkeypatch) -> None:
     from isaaclab_tasks.utils import resolve_task_config
 
     monkeypatch.chdir(tmp_path)
-    overrides = ["agent.algorithm.learning_rate=0.0003", "agent.actor.mix_p=0.8", "agent.device=cpu",
-                 "agent.algorithm.compression_fraction=0.5", "agent.actor.hidden_dims=[64,64]"]  # fmt: skip
+    overrides = [
+        "agent.algorithm.learning_rate=0.0003",
+        "agent.actor.mix_p=0.8",
+        "agent.device=cpu",
+        "agent.algorithm.compression_fraction=0.5",
+        "agent.actor.hidden_dims=[64,64]",
+    ]
     _, agent = resolve_task_config("Isaac-Ant-Direct", "genpo", overrides=overrides)
     assert type(agent).__name__ == "AntDirectGenPORunnerCfg"
     assert (agent.algorithm.learning_rate, agent.actor.mix_p, agent.device) == (3e-4, 0.8, "cpu")
@@ -234,8 +276,14 @@ def test_hydra_overrides_reach_genpo_fields(tmp_path, monkeypatch) -> None:
 def test_cli_defaults() -> None:
     """genpo-train adds --rl_library/--agent/--external_callback unless given; stock PPO stays selectable."""
     args = with_defaults(["--task", "Isaac-Cartpole-Direct"])
-    assert args[:6] == ["--rl_library", "rsl_rl", "--agent", "genpo", "--external_callback",
-                        "isaaclab_tasks_ext.external_callback"]  # fmt: skip
+    assert args[:6] == [
+        "--rl_library",
+        "rsl_rl",
+        "--agent",
+        "genpo",
+        "--external_callback",
+        "isaaclab_tasks_ext.external_callback",
+    ]
     ppo = with_defaults(["--agent=rsl_rl_cfg_entry_point", "--rl_library", "rsl_rl"])
     assert "genpo" not in ppo and ppo.count("--rl_library") == 1
 
@@ -291,8 +339,11 @@ def test_isaaclab_loader_to_stock_runner_builds_genpo(key: str) -> None:
     actor_obs = sum(obs_sizes[g] for g in cfg.obs_groups["actor"])
     assert (alg.actor.flow.obs_dim, alg.actor.flow.action_dim) == (actor_obs, num_actions)
     assert alg.storage.actions.shape[-1] == 2 * num_actions
-    assert (alg.learning_rate, alg.gamma, alg.compression_coef) == (cfg.algorithm.learning_rate, cfg.algorithm.gamma,
-                                                                   0.01)  # fmt: skip
+    assert (alg.learning_rate, alg.gamma, alg.compression_coef) == (
+        cfg.algorithm.learning_rate,
+        cfg.algorithm.gamma,
+        0.01,
+    )
     runner.learn(num_learning_iterations=1)
     policy = runner.get_inference_policy()
     assert policy(env.get_observations()).shape == (env.num_envs, num_actions)

@@ -64,8 +64,9 @@ def _play(args: list[str], cwd: Path, env: dict[str, str], log: str, seconds: fl
         while "Policy playback is running" not in (cwd / log).read_text():
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"{' '.join(args)} ended before playback (rc {proc.returncode}):\n"
-                            f"{(cwd / log).read_text()[-4000:]}")  # fmt: skip
+                pytest.fail(
+                    f"{' '.join(args)} ended before playback (rc {proc.returncode}):\n{(cwd / log).read_text()[-4000:]}"
+                )
             time.sleep(1.0)
         time.sleep(seconds)
         proc.send_signal(signal.SIGINT)
@@ -124,8 +125,26 @@ def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
     """GenPO and stock PPO: 16 envs × 5 iterations, checkpoint, play (loads it), JIT + ONNX export."""
     task = ["--task", "Isaac-Cartpole-Direct"]
     # GenPO, plain IsaacLab CLI + the external callback
-    _train([str(BIN / "isaaclab"), "train", "--rl_library", "rsl_rl", *task, "--agent", "genpo", "--num_envs", "16",
-            "--max_iterations", "5", *CPU, *CALLBACK], tmp_path, env, "genpo_train.log")  # fmt: skip
+    _train(
+        [
+            str(BIN / "isaaclab"),
+            "train",
+            "--rl_library",
+            "rsl_rl",
+            *task,
+            "--agent",
+            "genpo",
+            "--num_envs",
+            "16",
+            "--max_iterations",
+            "5",
+            *CPU,
+            *CALLBACK,
+        ],
+        tmp_path,
+        env,
+        "genpo_train.log",
+    )
     run = _run_dir(tmp_path, "cartpole_direct_genpo")
     checkpoint = _checkpoint(run, 4)
     assert checkpoint["iter"] == 4 and checkpoint["genpo"]["action_dim"] == 1 and checkpoint["genpo"]["obs_dim"] == 4
@@ -136,21 +155,33 @@ def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
 
     # stock Gaussian PPO on the same task, with the callback in place
     ppo = ["--rl_library", "rsl_rl", *task, "--agent", "rsl_rl_cfg_entry_point", *CPU, *CALLBACK]
-    _train([str(BIN / "isaaclab"), "train", *ppo, "--num_envs", "16", "--max_iterations", "5"], tmp_path, env,
-           "ppo_train.log")  # fmt: skip
+    _train(
+        [str(BIN / "isaaclab"), "train", *ppo, "--num_envs", "16", "--max_iterations", "5"],
+        tmp_path,
+        env,
+        "ppo_train.log",
+    )
     ppo_run = _run_dir(tmp_path, "cartpole_direct")
     ppo_checkpoint = _checkpoint(ppo_run, 4)
     assert "genpo" not in ppo_checkpoint
-    played = _play([str(BIN / "isaaclab"), "play", *ppo, "--num_envs", "4", "--checkpoint",
-                    str(ppo_run / "model_4.pt")], tmp_path, env, "ppo_play.log")  # fmt: skip
+    played = _play(
+        [str(BIN / "isaaclab"), "play", *ppo, "--num_envs", "4", "--checkpoint", str(ppo_run / "model_4.pt")],
+        tmp_path,
+        env,
+        "ppo_play.log",
+    )
     assert f"Loading model checkpoint from: {ppo_run / 'model_4.pt'}" in played
     _check_exports(ppo_run, ppo_checkpoint, obs_dim=4, num_actions=1)
 
 
 def test_ant_direct_genpo_short_run(env, tmp_path) -> None:
     """genpo-train on Isaac-Ant-Direct, 64 envs × 2 iterations: exit 0, a finite checkpoint of the 60×8 task."""
-    out = _train([str(BIN / "genpo-train"), "--task", "Isaac-Ant-Direct", "--num_envs", "64", "--max_iterations",
-                  "2", *CPU], tmp_path, env, "ant_train.log")  # fmt: skip
+    out = _train(
+        [str(BIN / "genpo-train"), "--task", "Isaac-Ant-Direct", "--num_envs", "64", "--max_iterations", "2", *CPU],
+        tmp_path,
+        env,
+        "ant_train.log",
+    )
     assert "Learning iteration 1/2" in out
     run = _run_dir(tmp_path, "ant_direct_genpo")
     checkpoint = _checkpoint(run, 1)

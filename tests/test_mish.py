@@ -62,8 +62,11 @@ def test_torch_compile_matches_eager_and_keeps_checkpoints_and_export():
     for (name, p_c), p_e in zip(compiled.named_parameters(), eager.parameters()):
         assert torch.allclose(p_c.grad, p_e.grad, rtol=1e-4, atol=1e-5), name
     # functorch transforms and export run the eager velocity
-    assert torch.allclose(compiled.flow.forward_log_det_autograd(z[:2], obs["policy"][:2]),
-                          torch.full((2,), compiled.flow.log_det), atol=1e-4)  # fmt: skip
+    assert torch.allclose(
+        compiled.flow.forward_log_det_autograd(z[:2], obs["policy"][:2]),
+        torch.full((2,), compiled.flow.log_det),
+        atol=1e-4,
+    )
     scripted = torch.jit.script(compiled.as_jit())
     assert torch.allclose(scripted(obs["policy"]), eager(obs), atol=1e-5)
 

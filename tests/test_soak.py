@@ -35,8 +35,14 @@ def tiny_runner(num_flow_steps: int, mix_p: float) -> OnPolicyRunner:
     cfg = train_cfg("genpo", num_learning_epochs=1, num_mini_batches=1)
     cfg["num_steps_per_env"] = 2
     cfg["critic"]["hidden_dims"] = [16]
-    cfg["actor"].update(hidden_dims=[16], activation="mish", num_flow_steps=num_flow_steps, mix_p=mix_p,
-                        time_embed_dim=8, time_hidden_dims=[8])  # fmt: skip
+    cfg["actor"].update(
+        hidden_dims=[16],
+        activation="mish",
+        num_flow_steps=num_flow_steps,
+        mix_p=mix_p,
+        time_embed_dim=8,
+        time_hidden_dims=[8],
+    )
     torch.manual_seed(0)
     with contextlib.redirect_stdout(io.StringIO()):  # rsl_rl prints the model summaries
         return OnPolicyRunner(PointReachEnv(num_envs=8, seed=0), cfg, log_dir=None, device="cpu")

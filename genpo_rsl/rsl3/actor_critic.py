@@ -47,16 +47,39 @@ class GenPOActorCritic(FlowPolicyMixin, ActorCritic):
         **kwargs,
     ) -> None:
         """Build critic and normalizers as ``ActorCritic`` does, then replace the Gaussian actor by the flow."""
-        _validate(num_actions, actor_hidden_dims, num_flow_steps, mix_p, time_embed_dim, inference_mode,
-                  state_dependent_std, kwargs)  # fmt: skip
+        _validate(
+            num_actions,
+            actor_hidden_dims,
+            num_flow_steps,
+            mix_p,
+            time_embed_dim,
+            inference_mode,
+            state_dependent_std,
+            kwargs,
+        )
         super().__init__(
-            obs, obs_groups, num_actions, actor_obs_normalization, critic_obs_normalization, list(actor_hidden_dims),
-            list(critic_hidden_dims), activation, 1.0, "scalar", False,
+            obs,
+            obs_groups,
+            num_actions,
+            actor_obs_normalization,
+            critic_obs_normalization,
+            list(actor_hidden_dims),
+            list(critic_hidden_dims),
+            activation,
+            1.0,
+            "scalar",
+            False,
         )
         del self.std  # no Gaussian noise parameter: the flow is the distribution
         obs_dim = sum(obs[group].shape[-1] for group in obs_groups["policy"])
         flow = GenPOFlow(
-            num_actions, obs_dim, list(actor_hidden_dims), activation, num_flow_steps, mix_p, time_embed_dim,
+            num_actions,
+            obs_dim,
+            list(actor_hidden_dims),
+            activation,
+            num_flow_steps,
+            mix_p,
+            time_embed_dim,
             list(time_hidden_dims),
         )
         self.actor = FlowActor(flow)
@@ -166,5 +189,13 @@ def _validate(
         raise ValueError(
             "GenPOActorCritic: state_dependent_std=True is not supported (the flow has no std); allowed: False."
         )
-    validate_flow_settings("GenPOActorCritic", num_actions, hidden_dims, num_flow_steps, mix_p, time_embed_dim,
-                           inference_mode, names=("num_actions", "actor_hidden_dims"))  # fmt: skip
+    validate_flow_settings(
+        "GenPOActorCritic",
+        num_actions,
+        hidden_dims,
+        num_flow_steps,
+        mix_p,
+        time_embed_dim,
+        inference_mode,
+        names=("num_actions", "actor_hidden_dims"),
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import torch
 import torch.nn as nn
 from rsl_rl.algorithms import PPO

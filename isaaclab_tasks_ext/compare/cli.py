@@ -28,8 +28,9 @@ ITERATION_LINE = re.compile(r"Learning iteration (\d+)/(\d+)")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse the command line; arguments after ``--`` go to every ``isaaclab train`` call."""
-    parser = argparse.ArgumentParser(prog="genpo-compare", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser = argparse.ArgumentParser(
+        prog="genpo-compare", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--task", required=True, help="IsaacLab task id, e.g. Isaac-Cartpole-Direct")
     parser.add_argument("--seeds", type=int, default=3, help="number of seeds (0 .. K-1 offset by --first_seed)")
     parser.add_argument("--first_seed", type=int, default=0)
@@ -38,14 +39,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--algorithms", nargs="+", default=["genpo", "ppo"], choices=list(AGENTS))
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", required=True, help="output folder (reused to resume)")
-    parser.add_argument("--genpo_override", action="append", default=[], metavar="KEY=VALUE",
-                        help="Hydra override for the GenPO runs only, e.g. agent.algorithm.compression_fraction=0.25")  # fmt: skip
+    parser.add_argument(
+        "--genpo_override",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Hydra override for the GenPO runs only, e.g. agent.algorithm.compression_fraction=0.25",
+    )
     argv = sys.argv[1:] if argv is None else argv
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     if args.seeds < 1 or args.num_envs < 1 or args.max_iterations < 1:
-        parser.error(f"--seeds, --num_envs and --max_iterations must be >= 1 (got {args.seeds}, "
-                     f"{args.num_envs}, {args.max_iterations})")  # fmt: skip
+        parser.error(
+            f"--seeds, --num_envs and --max_iterations must be >= 1 (got {args.seeds}, "
+            f"{args.num_envs}, {args.max_iterations})"
+        )
     args.extra = extra
     return args
 
@@ -54,11 +62,28 @@ def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[s
     """Return IsaacLab's own train command for one run."""
     isaaclab = shutil.which("isaaclab", path=os.path.dirname(sys.executable)) or "isaaclab"
     return [
-        isaaclab, "train", "--rl_library", "rsl_rl", "--task", args.task, "--agent", AGENTS[algorithm],
-        "--num_envs", str(args.num_envs), "--max_iterations", str(args.max_iterations), "--seed", str(seed),
-        "--device", args.device, "--external_callback", "isaaclab_tasks_ext.external_callback",
-        f"agent.device={args.device}", *args.extra, *(args.genpo_override if algorithm == "genpo" else []),
-    ]  # fmt: skip
+        isaaclab,
+        "train",
+        "--rl_library",
+        "rsl_rl",
+        "--task",
+        args.task,
+        "--agent",
+        AGENTS[algorithm],
+        "--num_envs",
+        str(args.num_envs),
+        "--max_iterations",
+        str(args.max_iterations),
+        "--seed",
+        str(seed),
+        "--device",
+        args.device,
+        "--external_callback",
+        "isaaclab_tasks_ext.external_callback",
+        f"agent.device={args.device}",
+        *args.extra,
+        *(args.genpo_override if algorithm == "genpo" else []),
+    ]
 
 
 def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, label: str) -> None:
@@ -74,12 +99,17 @@ def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, l
         for line in proc.stdout:
             log.write(line)
             if match := ITERATION_LINE.search(line):
-                print(f"\r{label}: iteration {int(match[1]) + 1}/{match[2]}  {time.time() - start:6.0f} s",
-                      end="", flush=True)  # fmt: skip
+                print(
+                    f"\r{label}: iteration {int(match[1]) + 1}/{match[2]}  {time.time() - start:6.0f} s",
+                    end="",
+                    flush=True,
+                )
         code = proc.wait()
     print()
     if code != 0:
-        raise SystemExit(f"genpo-compare: run {label} failed (exit {code}); see {run_dir}/train.log\n  {' '.join(command)}")
+        raise SystemExit(
+            f"genpo-compare: run {label} failed (exit {code}); see {run_dir}/train.log\n  {' '.join(command)}"
+        )
     with open(os.path.join(run_dir, "done.json"), "w") as f:
         json.dump({"command": command, "wall_s": time.time() - start}, f)
 
@@ -111,8 +141,10 @@ def main(argv: list[str] | None = None) -> None:
             run_one(args, algorithm, seed, run_dir, label)
         per_iteration[algorithm] = steps_per_iteration(run_dir, args.num_envs)
         curves.append(read_curve(run_dir, algorithm, seed, per_iteration[algorithm]))
-    header = (f"## {args.task}: {args.num_envs} envs, {args.max_iterations} iterations, seeds "
-              f"{args.first_seed}..{args.first_seed + args.seeds - 1}, device {args.device}")  # fmt: skip
+    header = (
+        f"## {args.task}: {args.num_envs} envs, {args.max_iterations} iterations, seeds "
+        f"{args.first_seed}..{args.first_seed + args.seeds - 1}, device {args.device}"
+    )
     outputs = [
         write_curves(curves, args.out),
         write_plot(curves, args.out, f"{args.task} ({args.num_envs} envs)"),

@@ -72,7 +72,9 @@ def write_table(curves: list[Curve], out_dir: str, steps_per_iteration: dict[str
     if "genpo" in stats and "ppo" in stats:
         ratio = stats["genpo"]["steps_per_s"] / stats["ppo"]["steps_per_s"]
         rows.append(f"\nGenPO / PPO steps per second, measured in this run: **{ratio:.2f}×**")
-    rows.append("\nTimes are medians over all iterations of all seeds (robust to a few iterations slowed by other jobs).")
+    rows.append(
+        "\nTimes are medians over all iterations of all seeds (robust to a few iterations slowed by other jobs)."
+    )
     text = (
         f"{header}\n\n| algorithm | seeds | final return (mean ± std) | steps/s | collect s/it | learn s/it |\n"
         "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"

@@ -69,9 +69,16 @@ def export_onnx(
     target = os.path.join(path, filename)
     extra = {} if dynamo is None else {"dynamo": dynamo}
     torch.onnx.export(
-        module, obs, target, export_params=True, opset_version=opset, input_names=["obs"], output_names=["actions"],
-        dynamic_axes={}, **extra,
-    )  # fmt: skip
+        module,
+        obs,
+        target,
+        export_params=True,
+        opset_version=opset,
+        input_names=["obs"],
+        output_names=["actions"],
+        dynamic_axes={},
+        **extra,
+    )
     return target
 
 

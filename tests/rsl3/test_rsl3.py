@@ -22,17 +22,20 @@ if rsl_rl_major() != 3:
         allow_module_level=True,
     )
 
-from rsl_rl.modules import ActorCritic  # noqa: E402
-from rsl_rl.runners import OnPolicyRunner  # noqa: E402
+from isaaclab_export import export_jit, export_onnx, load_isaaclab_exporter, play_py_policy
+from rsl_rl.modules import ActorCritic
+from rsl_rl.runners import OnPolicyRunner
 
-import genpo_rsl  # noqa: E402  (binds 'genpo_rsl' for the runner's eval of class_name)
-from genpo_rsl import GenPO, GenPOActorCritic, GenPOFlow  # noqa: E402
-from genpo_rsl.toy_env import PointReachEnv  # noqa: E402
+import genpo_rsl
+from genpo_rsl import GenPO, GenPOActorCritic, GenPOFlow
+from genpo_rsl.toy_env import PointReachEnv
 
-from isaaclab_export import export_jit, export_onnx, load_isaaclab_exporter, play_py_policy  # noqa: E402
-
-FAST_FLOW = {"actor_hidden_dims": [64, 64], "critic_hidden_dims": [64, 64], "time_embed_dim": 16,
-             "time_hidden_dims": [32, 32]}  # fmt: skip
+FAST_FLOW = {
+    "actor_hidden_dims": [64, 64],
+    "critic_hidden_dims": [64, 64],
+    "time_embed_dim": 16,
+    "time_hidden_dims": [32, 32],
+}
 
 
 def isaaclab23_cfg(algorithm: str = "genpo", policy: dict | None = None, **alg) -> dict:
@@ -41,23 +44,53 @@ def isaaclab23_cfg(algorithm: str = "genpo", policy: dict | None = None, **alg) 
     ``algorithm="genpo"`` differs from the stock ``"ppo"`` config only in the two ``class_name`` lines.
     """
     cfg = {
-        "seed": 42, "device": "cpu", "num_steps_per_env": 16, "max_iterations": 40, "empirical_normalization": None,
-        "obs_groups": {"policy": ["policy"], "critic": ["policy"]}, "clip_actions": None, "save_interval": 1000,
-        "experiment_name": "point_reach", "run_name": "", "logger": "tensorboard", "neptune_project": "isaaclab",
-        "wandb_project": "isaaclab", "resume": False, "load_run": ".*", "load_checkpoint": "model_.*.pt",
+        "seed": 42,
+        "device": "cpu",
+        "num_steps_per_env": 16,
+        "max_iterations": 40,
+        "empirical_normalization": None,
+        "obs_groups": {"policy": ["policy"], "critic": ["policy"]},
+        "clip_actions": None,
+        "save_interval": 1000,
+        "experiment_name": "point_reach",
+        "run_name": "",
+        "logger": "tensorboard",
+        "neptune_project": "isaaclab",
+        "wandb_project": "isaaclab",
+        "resume": False,
+        "load_run": ".*",
+        "load_checkpoint": "model_.*.pt",
         "class_name": "OnPolicyRunner",
         "policy": {
-            "class_name": "ActorCritic", "init_noise_std": 1.0, "noise_std_type": "scalar",
-            "state_dependent_std": False, "actor_obs_normalization": False, "critic_obs_normalization": False, "actor_hidden_dims": [64, 64],
-            "critic_hidden_dims": [64, 64], "activation": "elu",
+            "class_name": "ActorCritic",
+            "init_noise_std": 1.0,
+            "noise_std_type": "scalar",
+            "state_dependent_std": False,
+            "actor_obs_normalization": False,
+            "critic_obs_normalization": False,
+            "actor_hidden_dims": [64, 64],
+            "critic_hidden_dims": [64, 64],
+            "activation": "elu",
         },
         "algorithm": {
-            "class_name": "PPO", "num_learning_epochs": 5, "num_mini_batches": 4, "learning_rate": 1e-3,
-            "schedule": "adaptive", "gamma": 0.99, "lam": 0.95, "entropy_coef": 0.0, "desired_kl": 0.01,
-            "max_grad_norm": 1.0, "value_loss_coef": 1.0, "use_clipped_value_loss": True, "clip_param": 0.2,
-            "normalize_advantage_per_mini_batch": False, "rnd_cfg": None, "symmetry_cfg": None,
+            "class_name": "PPO",
+            "num_learning_epochs": 5,
+            "num_mini_batches": 4,
+            "learning_rate": 1e-3,
+            "schedule": "adaptive",
+            "gamma": 0.99,
+            "lam": 0.95,
+            "entropy_coef": 0.0,
+            "desired_kl": 0.01,
+            "max_grad_norm": 1.0,
+            "value_loss_coef": 1.0,
+            "use_clipped_value_loss": True,
+            "clip_param": 0.2,
+            "normalize_advantage_per_mini_batch": False,
+            "rnd_cfg": None,
+            "symmetry_cfg": None,
         },
-    }  # fmt: skip
+    }
     if algorithm == "genpo":
         cfg["policy"]["class_name"] = "genpo_rsl.GenPOActorCritic"
         cfg["algorithm"]["class_name"] = "genpo_rsl.GenPO"
@@ -66,8 +99,9 @@ def isaaclab23_cfg(algorithm: str = "genpo", policy: dict | None = None, **alg) 
     return cfg
 
 
-def make_runner(tmp_path, algorithm: str = "genpo", seed: int = 0, num_envs: int = 64, policy: dict | None = None,
-                **alg) -> OnPolicyRunner:  # fmt: skip
+def make_runner(
+    tmp_path, algorithm: str = "genpo", seed: int = 0, num_envs: int = 64, policy: dict | None = None, **alg
+) -> OnPolicyRunner:
     """Build the stock runner (rsl-rl-lib 3.1.2 needs a log_dir: ``learn`` always stores the code state)."""
     torch.manual_seed(seed)
     env = PointReachEnv(num_envs=num_envs, action_dim=2, seed=seed)
@@ -113,8 +147,9 @@ def test_policy_uses_the_shared_flow_and_round_trips(tmp_path) -> None:
 @pytest.mark.parametrize("d,n,p", [(2, 5, 0.9), (3, 2, 0.5)])
 def test_autograd_log_det_is_the_closed_form(d: int, n: int, p: float) -> None:
     env = PointReachEnv(num_envs=8, action_dim=d)
-    policy = GenPOActorCritic(env.get_observations(), {"policy": ["policy"], "critic": ["policy"]}, d,
-                              num_flow_steps=n, mix_p=p, **FAST_FLOW).double()  # fmt: skip
+    policy = GenPOActorCritic(
+        env.get_observations(), {"policy": ["policy"], "critic": ["policy"]}, d, num_flow_steps=n, mix_p=p, **FAST_FLOW
+    ).double()
     z, obs = torch.randn(8, 2 * d, dtype=torch.float64), torch.randn(8, 2 * d, dtype=torch.float64)
     log_det = policy.flow.forward_log_det_autograd(z, obs)
     assert torch.allclose(log_det, torch.full_like(log_det, 2 * d * n * math.log(p)), atol=1e-6)
