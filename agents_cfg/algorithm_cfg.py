@@ -8,7 +8,10 @@ from isaaclab_rl.rsl_rl import RslRlPpoAlgorithmCfg
 
 @configclass
 class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
-    """PPO settings plus the GenPO compression loss; the defaults are the shared values of the stock configs."""
+    """PPO settings plus the GenPO compression loss; the only place the PPO defaults are declared.
+
+    The PPO defaults are the values the stock IsaacLab rsl_rl PPO configs share; a task class sets what differs.
+    """
 
     class_name: str = "genpo_rsl:GenPO"
     """The algorithm class, resolved by rsl_rl's ``OnPolicyRunner``."""
