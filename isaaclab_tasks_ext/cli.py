@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 
+from isaaclab_tasks_ext.agents import GENPO
+
 CALLBACK = "isaaclab_tasks_ext.external_callback"
 """Dotted path IsaacLab resolves for ``--external_callback``."""
 
 DEFAULTS: tuple[tuple[str, str], ...] = (
     ("--rl_library", "rsl_rl"),
-    ("--agent", "genpo"),
+    ("--agent", GENPO.agent_key),
     ("--external_callback", CALLBACK),
 )
 """Flags added unless the command line already sets them (``--agent rsl_rl_cfg_entry_point`` runs stock PPO)."""

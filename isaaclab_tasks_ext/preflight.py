@@ -5,9 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 
-from isaaclab_tasks_ext.registration import ENTRY_POINT_KEYS
-
-GAUSSIAN_AGENTS_HINT = "rsl_rl_cfg_entry_point"
+from isaaclab_tasks_ext.agents import AGENTS, GENPO, Agent, agent_for_key, registered_keys
 
 
 def _value(argv: list[str], flag: str) -> str | None:
@@ -29,41 +27,52 @@ def check_task_and_agent(task: str | None, agent: str) -> None:
     task_id = task.split(":")[-1]
     if task_id not in gym.registry:
         near = difflib.get_close_matches(task_id, list(gym.registry), n=3)
-        genpo_tasks = sorted(t for t, s in gym.registry.items() if "genpo" in s.kwargs)
+        shown = agent if agent in registered_keys() else GENPO.agent_key
+        agent_tasks = sorted(t for t, s in gym.registry.items() if shown in s.kwargs)
         raise ValueError(
             f"unknown task id '{task_id}'"
             + (f" (did you mean {near}?)" if near else "")
-            + f"; tasks with the genpo agent: {genpo_tasks}"
+            + f"; tasks with the {shown} agent: {agent_tasks}"
         )
-    keys = sorted(k for k in gym.registry[task_id].kwargs if k.endswith("_entry_point") or k in ENTRY_POINT_KEYS)
-    if agent not in gym.registry[task_id].kwargs:
+    kwargs = gym.registry[task_id].kwargs
+    if agent not in kwargs:
+        keys = sorted(k for k in kwargs if k.endswith("_entry_point") or k in registered_keys())
         keys = [k for k in keys if k != "env_cfg_entry_point"]
         raise ValueError(f"agent '{agent}' is not registered for {task_id}; allowed --agent values: {keys}")
 
 
+def checkpoint_agent(saved: object) -> Agent | None:
+    """Return the table entry whose checkpoint marker ``saved`` has at top level; ``None`` for a plain checkpoint."""
+    if not isinstance(saved, dict):
+        return None
+    return next((a for a in AGENTS.values() if a.checkpoint_marker and a.checkpoint_marker in saved), None)
+
+
 def check_checkpoint(path: str | None, agent: str) -> None:
-    """Raise ``ValueError`` if the checkpoint file was written by the other algorithm than ``agent`` trains."""
+    """Raise ``ValueError`` if the checkpoint file was written by another algorithm than ``agent`` trains."""
     if not path or not os.path.isfile(path):
         return
     import torch
 
-    saved = torch.load(path, map_location="cpu", weights_only=False)
-    is_genpo_checkpoint = isinstance(saved, dict) and "genpo" in saved
-    wants_genpo = agent in ENTRY_POINT_KEYS
-    if is_genpo_checkpoint and not wants_genpo:
+    written_by = checkpoint_agent(torch.load(path, map_location="cpu", weights_only=False))
+    wanted = agent_for_key(agent)
+    wanted_marker = wanted.checkpoint_marker if wanted else None
+    if written_by is not None and written_by.checkpoint_marker != wanted_marker:
         raise ValueError(
-            f"checkpoint {path} is a GenPO checkpoint but --agent {agent} is not GenPO; "
-            f"allowed: --agent genpo (or a checkpoint of a {agent} run)"
+            f"checkpoint {path} is a {written_by.label} checkpoint but --agent {agent} is not {written_by.label}; "
+            f"allowed: --agent {written_by.agent_key} (or a checkpoint of a {agent} run)"
         )
-    if wants_genpo and not is_genpo_checkpoint:
+    if written_by is None and wanted is not None and wanted_marker is not None:
+        plain = next((a for a in AGENTS.values() if a.checkpoint_marker is None), None)
+        resume = f", or --agent {plain.agent_key} to resume it" if plain else ""
         raise ValueError(
-            f"checkpoint {path} was not written by GenPO (e.g. a Gaussian PPO run); allowed: a "
-            f"checkpoint of a --agent genpo run, or --agent {GAUSSIAN_AGENTS_HINT} to resume it"
+            f"checkpoint {path} was not written by {wanted.label} (e.g. a Gaussian PPO run); allowed: a "
+            f"checkpoint of a --agent {agent} run{resume}"
         )
 
 
 def preflight(argv: list[str]) -> None:
     """Check task, agent and checkpoint of a ``genpo-train``/``genpo-play`` command line."""
-    agent = _value(argv, "--agent") or "genpo"
+    agent = _value(argv, "--agent") or GENPO.agent_key
     check_task_and_agent(_value(argv, "--task"), agent)
     check_checkpoint(_value(argv, "--checkpoint"), agent)

@@ -1,4 +1,4 @@
-"""Add the GenPO agent to the stock IsaacLab task ids: ``--agent genpo`` (and ``rsl_rl_genpo_cfg_entry_point``)."""
+"""Add the flow agents of :data:`isaaclab_tasks_ext.agents.AGENTS` (``--agent genpo``, ...) to the stock task ids."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ import warnings
 from dataclasses import dataclass, field
 
 from agents_cfg.table import TASKS
+from isaaclab_tasks_ext.agents import AGENTS, GENPO
 
-ENTRY_POINT_KEYS: tuple[str, ...] = ("genpo", "rsl_rl_genpo_cfg_entry_point")
+ENTRY_POINT_KEYS: tuple[str, ...] = GENPO.gym_keys
 """The ``gym.spec(task).kwargs`` keys that point at the GenPO config (``--agent genpo``)."""
 
 
 @dataclass
 class RegistrationReport:
-    """What :func:`register` did: task ids given the GenPO keys, and ids missing from the installed registry."""
+    """What :func:`register` did: task ids given the agent keys, and ids missing from the installed registry."""
 
-    registered: dict[str, str] = field(default_factory=dict)
-    """Task id → ``module:Class`` entry point added under every key of :data:`ENTRY_POINT_KEYS`."""
+    registered: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Task id → {algorithm name → ``module:Class`` entry point added under every key of that algorithm}."""
     missing: list[str] = field(default_factory=list)
     """Task ids of the table that the installed ``gym.registry`` does not have (renamed or removed)."""
 
@@ -26,14 +27,14 @@ class RegistrationReport:
         return not self.missing
 
     def __str__(self) -> str:
-        """One line per task id."""
-        lines = [f"genpo: {tid} -> {ep}" for tid, ep in self.registered.items()]
-        lines += [f"genpo: MISSING task id {tid} (not in gym.registry)" for tid in self.missing]
+        """One line per task id and algorithm."""
+        lines = [f"{name}: {tid} -> {ep}" for tid, eps in self.registered.items() for name, ep in eps.items()]
+        lines += [f"MISSING task id {tid} (not in gym.registry)" for tid in self.missing]
         return "\n".join(lines)
 
 
 def register(import_tasks: bool = True) -> RegistrationReport:
-    """Add the GenPO entry points to every table task id present in ``gym.registry``; warn about the others.
+    """Add every registering algorithm's entry points to each table task id in ``gym.registry``; warn about the rest.
 
     Idempotent. The values are ``module:Class`` strings, so nothing heavy is imported here; with
     ``import_tasks`` the stock ``isaaclab_tasks`` package is imported first so its ids exist.
@@ -43,19 +44,24 @@ def register(import_tasks: bool = True) -> RegistrationReport:
     if import_tasks:
         import isaaclab_tasks  # noqa: F401  (registers the stock task ids)
 
+    agents = [agent for agent in AGENTS.values() if agent.registers]
     report = RegistrationReport()
     for row in TASKS:
         spec = gym.registry.get(row.task_id)
         if spec is None:
             report.missing.append(row.task_id)
             continue
-        for key in ENTRY_POINT_KEYS:
-            spec.kwargs[key] = row.entry_point
-        report.registered[row.task_id] = row.entry_point
+        report.registered[row.task_id] = {}
+        for agent in agents:
+            entry_point = agent.entry_point(row)
+            for key in agent.gym_keys:
+                spec.kwargs[key] = entry_point
+            report.registered[row.task_id][agent.name] = entry_point
     if report.missing:
+        names = [agent.name for agent in agents]
         warnings.warn(
             f"GenPO: {len(report.missing)} task id(s) not in the installed gym registry (renamed or removed in this "
-            f"isaaclab version?): {report.missing}. Their 'genpo' agent was not registered.",
+            f"isaaclab version?): {report.missing}. Their agents {names} were not registered.",
             stacklevel=2,
         )
     return report

@@ -10,6 +10,7 @@ import dataclasses
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,6 @@ from tensordict import TensorDict  # noqa: E402
 
 import isaaclab_tasks_ext  # noqa: E402
 from agents_cfg import PAPER, PAPER_TASK_IDS, TASKS, TaskRow, task_row  # noqa: E402
-from agents_cfg.table import POLICY_ONLY  # noqa: E402
 from genpo_rsl import GenPO, GenPOActor  # noqa: E402
 from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
 
@@ -101,19 +101,23 @@ class FakeVecEnv(VecEnv):
 
 
 @pytest.mark.parametrize("key", ROW_IDS)
-def test_table_matches_installed_stock_config(key: str) -> None:
+def test_class_matches_installed_stock_config(key: str) -> None:
     """Everything the paper leaves open equals the stock rsl_rl PPO config of the same task id."""
+    from agents_cfg.runner_cfg import POLICY_ONLY
+    from agents_cfg.tasks import CONFIG_CLASSES
+
     row = task_row(key)
-    assert gym.spec(row.task_id).kwargs["rsl_rl_cfg_entry_point"] == row.stock.entry_point
-    stock, s = _load(row.task_id, "rsl_rl_cfg_entry_point"), row.stock
-    assert stock.experiment_name == s.experiment_name
+    assert gym.spec(row.task_id).kwargs["rsl_rl_cfg_entry_point"] == row.stock
+    stock, s = _load(row.task_id, "rsl_rl_cfg_entry_point"), CONFIG_CLASSES[key]()
+    assert s.experiment_name == stock.experiment_name + "_genpo"
     assert (stock.num_steps_per_env, stock.max_iterations, stock.save_interval) == (
         s.num_steps_per_env,
         s.max_iterations,
         s.save_interval,
     )
-    assert stock.actor.obs_normalization == stock.critic.obs_normalization == s.obs_normalization
-    assert (stock.clip_actions, stock.check_for_nan) == (None, True)
+    assert stock.actor.obs_normalization == stock.critic.obs_normalization == s.actor.obs_normalization
+    assert s.actor.obs_normalization == s.critic.obs_normalization
+    assert (stock.clip_actions, stock.check_for_nan) == (None, True) == (s.clip_actions, s.check_for_nan)
     alg = stock.algorithm
     for name in (
         "num_learning_epochs",
@@ -126,8 +130,10 @@ def test_table_matches_installed_stock_config(key: str) -> None:
         "max_grad_norm",
         "use_clipped_value_loss",
     ):
-        assert getattr(alg, name) == getattr(s, name), name
+        assert getattr(alg, name) == getattr(s.algorithm, name), name
     assert (alg.optimizer, alg.normalize_advantage_per_mini_batch) == ("adam", False)
+    assert (s.algorithm.optimizer, s.algorithm.normalize_advantage_per_mini_batch) == ("adam", False)
+    assert isinstance(stock.actor.distribution_cfg.init_std, float)  # the key ppo_matched's override sets
     if _missing(stock.obs_groups):  # rsl_rl would infer actor/critic <- "policy": only valid if that is the only group
         assert s.obs_groups == POLICY_ONLY
         if row.task_id not in NO_SIZE_RULE:
@@ -137,8 +143,8 @@ def test_table_matches_installed_stock_config(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", ROW_IDS)
-def test_generated_config_has_paper_and_stock_values(key: str) -> None:
-    """Each class = the paper row (hidden, lr, γ, entropy, N=5, p=0.9, ν=0.01, Mish) + its stock row."""
+def test_generated_config_has_paper_values(key: str) -> None:
+    """Each class = the paper row (hidden, lr, γ, entropy, N=5, p=0.9, ν=0.01, Mish) + its stock settings."""
     from agents_cfg.tasks import CONFIG_CLASSES
 
     row = task_row(key)
@@ -157,17 +163,57 @@ def test_generated_config_has_paper_and_stock_values(key: str) -> None:
     alg = cfg.algorithm
     assert alg.class_name == "genpo_rsl:GenPO" and cfg.class_name == "OnPolicyRunner"
     assert (alg.learning_rate, alg.gamma, alg.entropy_coef) == (paper.learning_rate, paper.gamma, paper.entropy_coef)
-    assert (alg.num_learning_epochs, alg.num_mini_batches, alg.lam, alg.desired_kl, alg.value_loss_coef) == (
-        row.stock.num_learning_epochs,
-        row.stock.num_mini_batches,
-        row.stock.lam,
-        row.stock.desired_kl,
-        row.stock.value_loss_coef,
-    )
-    assert cfg.experiment_name == row.stock.experiment_name + "_genpo"
-    assert cfg.obs_groups == row.stock.obs_groups
-    assert cfg.actor.obs_normalization == cfg.critic.obs_normalization == row.stock.obs_normalization
     assert (alg.share_cnn_encoders, alg.symmetry_cfg, alg.rnd_cfg) == (False, None, None)
+
+
+def test_task_classes_are_written_out_and_importable_by_name() -> None:
+    """Every table row has its class in agents_cfg/tasks.py source (grep finds it) and ``agents_cfg`` exports it."""
+    import agents_cfg
+    from agents_cfg.tasks import CONFIG_CLASSES
+
+    source = Path(agents_cfg.__file__).with_name("tasks.py").read_text()
+    assert "type(" not in source and "globals().update" not in source
+    for row in TASKS:
+        assert f"class {row.class_name}(GenPORunnerCfg):" in source, row.class_name
+        assert getattr(agents_cfg, row.class_name) is CONFIG_CLASSES[row.key]
+        assert CONFIG_CLASSES[row.key].__module__ == "agents_cfg.tasks"
+        assert f"paper_actor({row.paper.upper()}" in _class_source(source, row.class_name)
+
+
+def _class_source(source: str, class_name: str) -> str:
+    """The text of one class body in ``source``."""
+    start = source.index(f"class {class_name}(")
+    end = source.find("\n@configclass", start)
+    return source[start : end if end > 0 else len(source)]
+
+
+def test_task_classes_set_only_what_differs_from_the_defaults() -> None:
+    """Each default is declared once: a class (or its paper_* call) never restates a base default."""
+    import ast
+
+    import agents_cfg
+    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg, GenPOCriticCfg, GenPORunnerCfg
+
+    defaults = {
+        "runner": GenPORunnerCfg(),
+        "paper_actor": GenPOActorCfg(),
+        "paper_critic": GenPOCriticCfg(),
+        "paper_algorithm": GenPOAlgorithmCfg(),
+    }
+    tree = ast.parse(Path(agents_cfg.__file__).with_name("tasks.py").read_text())
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    assert len(classes) == len(TASKS)
+    for cls in classes:
+        for stmt in cls.body:
+            if not isinstance(stmt, ast.Assign):
+                continue
+            name = stmt.targets[0].id
+            if isinstance(stmt.value, ast.Call):  # actor = paper_actor(ANT, obs_normalization=True)
+                base = defaults[stmt.value.func.id]
+                for kw in stmt.value.keywords:
+                    assert ast.literal_eval(kw.value) != getattr(base, kw.arg), f"{cls.name}.{name}: {kw.arg}"
+            else:
+                assert ast.literal_eval(stmt.value) != getattr(defaults["runner"], name), f"{cls.name}.{name}"
 
 
 def test_every_genpo_field_has_a_real_default() -> None:
@@ -203,6 +249,7 @@ def test_register_reports_every_table_id(registered) -> None:
         kwargs = gym.spec(row.task_id).kwargs
         for key in isaaclab_tasks_ext.ENTRY_POINT_KEYS:
             assert kwargs[key] == row.entry_point
+        assert registered.registered[row.task_id] == {"genpo": row.entry_point}
         module, cls = row.entry_point.split(":")
         assert module == "agents_cfg.tasks" and cls == row.class_name
 
@@ -211,13 +258,69 @@ def test_register_reports_and_warns_about_unknown_ids(monkeypatch) -> None:
     """A renamed or removed id is returned in the report and warned about, not silently skipped."""
     import isaaclab_tasks_ext.registration as registration
 
-    ghost = TaskRow("ghost", "Isaac-Renamed-Ghost", "GhostCfg", "ant", stock=TASKS[0].stock)
+    ghost = TaskRow(key="ghost", task_id="Isaac-Renamed-Ghost", stem="Ghost", paper="ant", stock=TASKS[0].stock)
     monkeypatch.setattr(registration, "TASKS", (*TASKS, ghost))
     with pytest.warns(UserWarning, match="Isaac-Renamed-Ghost"):
         report = registration.register()
     assert report.missing == ["Isaac-Renamed-Ghost"] and not report.ok
     assert "MISSING task id Isaac-Renamed-Ghost" in str(report)
     assert "Isaac-Renamed-Ghost" not in gym.registry
+
+
+def test_a_second_flow_agent_is_one_table_entry(monkeypatch, tmp_path) -> None:
+    """A fake ``fpo`` entry in AGENTS is registered on every task id, accepted by preflight and by genpo-compare."""
+    from isaaclab_tasks_ext import preflight, registration
+    from isaaclab_tasks_ext.agents import AGENTS, Agent
+    from isaaclab_tasks_ext.compare.cli import parse_args, train_command
+
+    for row in TASKS:  # give the specs back untouched afterwards
+        monkeypatch.setattr(gym.spec(row.task_id), "kwargs", dict(gym.spec(row.task_id).kwargs))
+    fpo = Agent(
+        name="fpo",
+        gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"),
+        label="FPO",
+        checkpoint_marker="fpo",
+        config_module="agents_cfg.fpo_tasks",
+        class_suffix="FPORunnerCfg",
+    )
+    monkeypatch.setitem(AGENTS, "fpo", fpo)
+    report = registration.register()
+    assert report.ok and report.registered["Isaac-Ant-Direct"] == {
+        "genpo": "agents_cfg.tasks:AntDirectGenPORunnerCfg",
+        "fpo": "agents_cfg.fpo_tasks:AntDirectFPORunnerCfg",
+    }
+    for row in TASKS:
+        kwargs = gym.spec(row.task_id).kwargs
+        assert kwargs["fpo"] == kwargs["rsl_rl_fpo_cfg_entry_point"] == f"agents_cfg.fpo_tasks:{row.stem}FPORunnerCfg"
+        assert kwargs["genpo"] == row.entry_point
+    preflight.check_task_and_agent("Isaac-Ant-Direct", "fpo")
+    with pytest.raises(ValueError, match=r"agent 'nope' is not registered .*'fpo'.*'genpo'"):
+        preflight.check_task_and_agent("Isaac-Ant-Direct", "nope")
+    with pytest.raises(ValueError, match=r"unknown task id 'Isaac-Nope'.*tasks with the fpo agent: \['Isaac-Ant'"):
+        preflight.check_task_and_agent("Isaac-Nope", "fpo")
+    base = ["--task", "Isaac-Ant-Direct", "--num_envs", "4", "--max_iterations", "1", "--out", str(tmp_path)]
+    args = parse_args([*base, "--algorithms", "genpo", "fpo", "--fpo_override", "agent.actor.num_flow_steps=2"])
+    assert args.algorithms == ["genpo", "fpo"]
+    command = train_command(args, "fpo", 0)
+    assert command[command.index("--agent") + 1] == "fpo" and command[-1] == "agent.actor.num_flow_steps=2"
+    assert "agent.actor.num_flow_steps=2" not in train_command(args, "genpo", 0)
+
+
+def test_ppo_matched_override_sets_the_gaussian_init_std(tmp_path, monkeypatch) -> None:
+    """ppo_matched's override reaches the stock actor through IsaacLab's Hydra path; rsl_rl starts at std 1/sqrt(2)."""
+    from isaaclab_tasks.utils import resolve_task_config
+
+    from agents_cfg import to_runner_dict
+    from isaaclab_tasks_ext.agents import PPO_MATCHED
+
+    monkeypatch.chdir(tmp_path)
+    assert PPO_MATCHED.overrides == ("agent.actor.distribution_cfg.init_std=0.7071067811865475",)
+    overrides = [*PPO_MATCHED.overrides, "agent.device=cpu"]
+    _, agent = resolve_task_config("Isaac-Cartpole-Direct", PPO_MATCHED.agent_key, overrides=overrides)
+    assert type(agent).__name__ == "CartpoleDirectPPORunnerCfg"
+    assert agent.actor.distribution_cfg.init_std == pytest.approx(0.5**0.5, abs=1e-15)
+    runner = OnPolicyRunner(FakeVecEnv({"policy": 4}, 1), to_runner_dict(agent), log_dir=None, device="cpu")
+    assert torch.allclose(runner.alg.actor.distribution.std_param, torch.full((1,), 0.5**0.5))
 
 
 def test_register_imports_nothing_heavy() -> None:

@@ -1,5 +1,8 @@
 """``genpo-compare``: GenPO vs the stock Gaussian PPO on one IsaacLab task, same runner, budget and seeds.
 
+The algorithms are the entries of ``isaaclab_tasks_ext.agents.AGENTS`` (``--algorithms genpo ppo ppo_matched``;
+``ppo_matched`` is the stock PPO with its initial std set to GenPO's initial action spread, 1/sqrt(2)).
+
 Each (algorithm, seed) is one run of IsaacLab's own ``isaaclab train --rl_library rsl_rl`` in
 ``OUT/runs/<algorithm>_seed<seed>/``; a run that finished (``done.json``) is not redone, so an interrupted comparison
 resumes where it stopped. Then ``OUT`` receives ``curves.csv``/``curves.json``, ``comparison.png``, ``results.md``
@@ -19,10 +22,11 @@ import subprocess
 import sys
 import time
 
+from isaaclab_tasks_ext.agents import AGENTS, GENPO, PPO, get_agent
+from isaaclab_tasks_ext.cli import CALLBACK
 from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
 from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
 
-AGENTS = {"genpo": "genpo", "ppo": "rsl_rl_cfg_entry_point"}
 ITERATION_LINE = re.compile(r"Learning iteration (\d+)/(\d+)")
 
 
@@ -36,16 +40,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--first_seed", type=int, default=0)
     parser.add_argument("--num_envs", type=int, required=True)
     parser.add_argument("--max_iterations", type=int, required=True)
-    parser.add_argument("--algorithms", nargs="+", default=["genpo", "ppo"], choices=list(AGENTS))
+    parser.add_argument("--algorithms", nargs="+", default=[GENPO.name, PPO.name], choices=list(AGENTS))
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", required=True, help="output folder (reused to resume)")
-    parser.add_argument(
-        "--genpo_override",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="Hydra override for the GenPO runs only, e.g. agent.algorithm.compression_fraction=0.25",
-    )
+    for agent in AGENTS.values():
+        parser.add_argument(
+            f"--{agent.name}_override",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help=f"Hydra override for the {agent.label} runs only (repeatable)"
+            + (", e.g. agent.algorithm.compression_fraction=0.25" if agent is GENPO else ""),
+        )
     argv = sys.argv[1:] if argv is None else argv
     extra = argv[argv.index("--") + 1 :] if "--" in argv else []
     args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
@@ -56,6 +62,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         )
     args.extra = extra
     return args
+
+
+def overrides(args: argparse.Namespace, algorithm: str) -> list[str]:
+    """Return the Hydra overrides of one run: the algorithm's own, then ``--`` extras, then ``--<name>_override``."""
+    return [*get_agent(algorithm).overrides, *args.extra, *getattr(args, f"{algorithm}_override", [])]
 
 
 def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[str]:
@@ -69,7 +80,7 @@ def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[s
         "--task",
         args.task,
         "--agent",
-        AGENTS[algorithm],
+        get_agent(algorithm).agent_key,
         "--num_envs",
         str(args.num_envs),
         "--max_iterations",
@@ -79,10 +90,9 @@ def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[s
         "--device",
         args.device,
         "--external_callback",
-        "isaaclab_tasks_ext.external_callback",
+        CALLBACK,
         f"agent.device={args.device}",
-        *args.extra,
-        *(args.genpo_override if algorithm == "genpo" else []),
+        *overrides(args, algorithm),
     ]
 
 

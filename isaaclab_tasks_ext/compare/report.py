@@ -6,9 +6,8 @@ import csv
 import json
 import os
 
+from isaaclab_tasks_ext.agents import AGENTS, BASELINE, label
 from isaaclab_tasks_ext.compare.aggregate import Curve, band_over_steps, band_over_time, summary
-
-LABELS = {"genpo": "GenPO", "ppo": "Gaussian PPO"}
 
 
 def write_curves(curves: list[Curve], out_dir: str) -> str:
@@ -42,7 +41,7 @@ def write_plot(curves: list[Curve], out_dir: str, title: str) -> str:
             if not points:
                 continue
             x, m, s = zip(*points)
-            ax.plot(x, m, label=f"{LABELS.get(algorithm, algorithm)} ({len(runs)} seeds)")
+            ax.plot(x, m, label=f"{label(algorithm)} ({len(runs)} seeds)")
             ax.fill_between(x, [a - b for a, b in zip(m, s)], [a + b for a, b in zip(m, s)], alpha=0.25)
     axes[0].set_xlabel("environment steps")
     axes[1].set_xlabel("wall-clock time [s] (collection + learning)")
@@ -65,13 +64,11 @@ def write_table(curves: list[Curve], out_dir: str, steps_per_iteration: dict[str
         s = summary([c for c in curves if c.algorithm == algorithm], steps_per_iteration[algorithm])
         stats[algorithm] = s
         rows.append(
-            f"| {LABELS.get(algorithm, algorithm)} | {s['seeds']} | {s['final_return_mean']:.2f} ± "
+            f"| {label(algorithm)} | {s['seeds']} | {s['final_return_mean']:.2f} ± "
             f"{s['final_return_std']:.2f} | {s['steps_per_s']:.0f} | {s['collect_s_per_iteration']:.2f} | "
             f"{s['learn_s_per_iteration']:.2f} |"
         )
-    if "genpo" in stats and "ppo" in stats:
-        ratio = stats["genpo"]["steps_per_s"] / stats["ppo"]["steps_per_s"]
-        rows.append(f"\nGenPO / PPO steps per second, measured in this run: **{ratio:.2f}×**")
+    rows += _speed_ratios(stats)
     rows.append(
         "\nTimes are medians over all iterations of all seeds (robust to a few iterations slowed by other jobs)."
     )
@@ -85,3 +82,15 @@ def write_table(curves: list[Curve], out_dir: str, steps_per_iteration: dict[str
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(stats, f, indent=2)
     return path
+
+
+def _speed_ratios(stats: dict[str, dict[str, float]]) -> list[str]:
+    """One line per flow algorithm in ``stats``: its steps per second over the baseline PPO's."""
+    if BASELINE not in stats:
+        return []
+    flows = [a for a in stats if a in AGENTS and AGENTS[a].checkpoint_marker is not None]
+    return [
+        f"\n{label(a)} / PPO steps per second, measured in this run: "
+        f"**{stats[a]['steps_per_s'] / stats[BASELINE]['steps_per_s']:.2f}×**"
+        for a in flows
+    ]

@@ -1,0 +1,103 @@
+"""The algorithms ``genpo-train``/``genpo-compare`` know: one entry each, plain data, no IsaacLab import.
+
+Registration, preflight, ``genpo-compare`` and its report read only this table. A flow algorithm with its own
+config classes (``<module>:<stem><class_suffix>`` for every task of :data:`agents_cfg.table.TASKS`) is registered
+on the stock task ids; an entry without ``config_module`` uses an agent config IsaacLab itself registers.
+
+Adding an algorithm is one entry in :data:`AGENTS`, e.g. an ``fpo`` flow agent with classes
+``agents_cfg.fpo_tasks:AntDirectFPORunnerCfg`` ...::
+
+    Agent(name="fpo", gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"), label="FPO", checkpoint_marker="fpo",
+          config_module="agents_cfg.fpo_tasks", class_suffix="FPORunnerCfg")
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from agents_cfg.table import GENPO_CLASS_SUFFIX, GENPO_CONFIG_MODULE, TaskRow
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One algorithm: how IsaacLab selects it, how its runs are labelled, how its checkpoints are recognised."""
+
+    name: str
+    """Name in ``genpo-compare --algorithms`` and in the run folders ``runs/<name>_seed<k>``."""
+    gym_keys: tuple[str, ...]
+    """``gym.spec(task).kwargs`` keys of its agent config; the first is the ``--agent`` value."""
+    label: str
+    """Name in plots and tables."""
+    checkpoint_marker: str | None = None
+    """Top-level key its checkpoints have (GenPO: ``"genpo"``); ``None``: a plain rsl_rl checkpoint."""
+    config_module: str | None = None
+    """Module of its per-task config classes, registered under :attr:`gym_keys`; ``None``: IsaacLab registers it."""
+    class_suffix: str = ""
+    """Config class of a task: ``<TaskRow.stem><class_suffix>`` in :attr:`config_module`."""
+    overrides: tuple[str, ...] = ()
+    """Hydra overrides added to every run of this algorithm (before the user's)."""
+
+    @property
+    def agent_key(self) -> str:
+        """The ``--agent`` value of ``isaaclab train``/``play``."""
+        return self.gym_keys[0]
+
+    @property
+    def registers(self) -> bool:
+        """True when :func:`isaaclab_tasks_ext.register` adds this algorithm's keys to the task ids."""
+        return self.config_module is not None
+
+    def entry_point(self, row: TaskRow) -> str:
+        """Return the ``module:Class`` string of this algorithm's config class for the task of ``row``."""
+        if self.config_module is None:
+            raise ValueError(f"agent '{self.name}' has no config classes of its own (config_module is None)")
+        return f"{self.config_module}:{row.stem}{self.class_suffix}"
+
+
+GAUSSIAN_INIT_STD_MATCHED = 1.0 / math.sqrt(2.0)
+"""GenPO's initial spread of the environment action per dimension: the mean of two unit-variance halves."""
+
+GENPO = Agent(
+    name="genpo",
+    gym_keys=("genpo", "rsl_rl_genpo_cfg_entry_point"),
+    label="GenPO",
+    checkpoint_marker="genpo",
+    config_module=GENPO_CONFIG_MODULE,
+    class_suffix=GENPO_CLASS_SUFFIX,
+)
+PPO = Agent(name="ppo", gym_keys=("rsl_rl_cfg_entry_point",), label="Gaussian PPO")
+PPO_MATCHED = Agent(
+    name="ppo_matched",
+    gym_keys=("rsl_rl_cfg_entry_point",),
+    label=f"Gaussian PPO (init std {GAUSSIAN_INIT_STD_MATCHED:.2f})",
+    overrides=(f"agent.actor.distribution_cfg.init_std={GAUSSIAN_INIT_STD_MATCHED!r}",),
+)
+
+AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, PPO, PPO_MATCHED)}
+"""Algorithm name → entry. Order: the order of plots, tables and runs."""
+
+BASELINE = PPO.name
+"""The algorithm the speed ratio of a comparison is measured against."""
+
+
+def get_agent(name: str) -> Agent:
+    """Return the entry of algorithm ``name``; raise ``ValueError`` naming the allowed ones."""
+    if name not in AGENTS:
+        raise ValueError(f"unknown algorithm '{name}'; allowed: {list(AGENTS)}")
+    return AGENTS[name]
+
+
+def agent_for_key(agent_key: str) -> Agent | None:
+    """Return the first entry whose :attr:`Agent.gym_keys` contain the ``--agent`` value, else ``None``."""
+    return next((agent for agent in AGENTS.values() if agent_key in agent.gym_keys), None)
+
+
+def registered_keys() -> tuple[str, ...]:
+    """Every ``gym`` kwargs key that :func:`isaaclab_tasks_ext.register` adds."""
+    return tuple(key for agent in AGENTS.values() if agent.registers for key in agent.gym_keys)
+
+
+def label(name: str) -> str:
+    """Return the plot/table label of algorithm ``name`` (the name itself for one not in the table)."""
+    return AGENTS[name].label if name in AGENTS else name
