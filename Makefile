@@ -1,6 +1,8 @@
 # GenPO for rsl_rl / IsaacLab. Both targets set up what is missing first (idempotent).
 #   make train   GenPO on a stock IsaacLab task with IsaacLab's own train path (CPU by default)
 #   make test    the whole test suite: rsl-rl-lib 5.5 (.venv, IsaacLab 3.0), then rsl-rl-lib 3.1.2 (.venv-rsl3)
+#   make bench-gpu  GenPO vs PPO at the paper's sizes on one GPU (<= 8 min) -> docs/gpu.md; DEVICE=cpu: a small
+#                   smoke run -> bench/out/gpu_cpu.md. On the lent GPU machine (no make): bash bench/gpu_device.sh
 VENV ?= .venv
 TASK ?= Isaac-Cartpole-Direct
 AGENT ?= genpo
@@ -14,7 +16,7 @@ ifeq ($(OFFLINE),1)
 export ISAACSIM_ASSET_ROOT ?= $(ASSET_ROOT)
 endif
 
-.PHONY: setup train test bench
+.PHONY: setup train test bench bench-gpu
 setup:
 	@bash scripts/setup.sh
 
@@ -29,3 +31,8 @@ test: setup
 
 bench: setup
 	$(VENV)/bin/python bench/actor_cost.py
+
+bench-gpu: DEVICE = cuda
+bench-gpu: setup
+	$(VENV)/bin/python bench/bench_gpu.py --device $(DEVICE) $(BENCH_ARGS) \
+		--command "$(strip make bench-gpu DEVICE=$(DEVICE) $(BENCH_ARGS))"

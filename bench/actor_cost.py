@@ -7,6 +7,7 @@ b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed 
 a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with its velocity MLP through
 ``torch.compile`` (what the runner's ``torch_compile_mode`` does) and prints its first-call (compile) time and b'/b.
 Always printed too: (b0) GenPO with torch's own ``nn.Mish`` in the flow instead of the one-exp kernel, and b/b0.
+``bench/bench_gpu.py`` reuses :func:`measure` and :func:`measure_compiled` at the paper's task sizes (``dims``, ``hidden``).
 ``--profile`` prints torch.profiler's top operators of one (b0) and one (b) update minibatch (where the time goes).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import statistics
 import time
 from collections.abc import Callable
@@ -35,18 +37,24 @@ def timeit(fn: Callable[[], object], repeats: int, device: str) -> float:
     fn()
     times = []
     for _ in range(repeats):
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
+        _sync(device)
         start = time.perf_counter()
         fn()
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
+        _sync(device)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, MLPModel, GenPOActor, torch.nn.Module]:
+def _sync(device: str) -> None:
+    if str(device).startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def build(
+    obs_dim: int, d: int, batch: int, device: str, hidden: list[int] | None = None
+) -> tuple[TensorDict, MLPModel, GenPOActor, torch.nn.Module]:
     """Return observations, a Gaussian actor, a GenPO actor and the floor MLP (concat input, same hidden sizes)."""
+    hidden = HIDDEN if hidden is None else hidden
     obs = TensorDict({"policy": torch.randn(batch, obs_dim, device=device)}, batch_size=[batch])
     groups = {"actor": ["policy"]}
     gauss = MLPModel(
@@ -54,7 +62,7 @@ def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, ML
         groups,
         "actor",
         d,
-        HIDDEN,
+        hidden,
         "mish",
         distribution_cfg={"class_name": "GaussianDistribution", "init_std": 1.0},
     ).to(device)
@@ -63,15 +71,15 @@ def build(obs_dim: int, d: int, batch: int, device: str) -> tuple[TensorDict, ML
         groups,
         "actor",
         d,
-        HIDDEN,
+        hidden,
         "mish",
         num_flow_steps=N_STEPS,
         time_embed_dim=TIME_DIM,
         time_hidden_dims=TIME_HIDDEN,
     ).to(device)
-    dims = [d + obs_dim + TIME_DIM, *HIDDEN]
-    layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (torch.nn.Linear(a, b), torch.nn.Mish())]
-    floor = torch.nn.Sequential(*layers, torch.nn.Linear(HIDDEN[-1], d)).to(device)
+    dims = [d + obs_dim + TIME_DIM, *hidden]
+    layers = [m for a, b in itertools.pairwise(dims) for m in (torch.nn.Linear(a, b), torch.nn.Mish())]
+    floor = torch.nn.Sequential(*layers, torch.nn.Linear(hidden[-1], d)).to(device)
     return obs, gauss, genpo, floor
 
 
@@ -87,13 +95,23 @@ def genpo_update(actor: GenPOActor, obs: TensorDict, dummy: torch.Tensor) -> Non
     log_prob.mean().backward()
 
 
-def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = False) -> dict[str, float]:
-    """Time act() and one update minibatch (likelihood + backward) for the variants."""
-    obs_dim, d = SIZES[size]
-    obs, gauss, genpo, floor = build(obs_dim, d, batch, device)
-    torch.manual_seed(0)
-    with torch.no_grad():
-        dummy, _, _ = genpo.sample(obs)
+def measure(
+    size: str,
+    batch: int,
+    device: str,
+    repeats: int,
+    compiled: bool = False,
+    dims: tuple[int, int] | None = None,
+    hidden: list[int] | None = None,
+    jacobian: bool = True,
+) -> dict[str, float]:
+    """Time act() and one update minibatch (likelihood + backward) for the variants.
+
+    ``dims`` (obs, actions) and ``hidden`` default to ``SIZES[size]`` and ``HIDDEN``; ``jacobian=False`` leaves (c) out.
+    """
+    obs_dim, d = SIZES[size] if dims is None else dims
+    obs, gauss, genpo, floor = build(obs_dim, d, batch, device, hidden)
+    dummy = sample_dummy(genpo, obs)
     actions = gauss(obs, stochastic_output=True).detach()
     rows = torch.cat(
         [torch.randn(batch, d, device=device), obs["policy"], torch.randn(batch, TIME_DIM, device=device)], -1
@@ -131,21 +149,44 @@ def measure(size: str, batch: int, device: str, repeats: int, compiled: bool = F
         "a_gauss_update": timeit(gauss_update, repeats, device),
         "b_genpo_act": timeit(lambda: genpo_act(genpo, obs), repeats, device),
         "b_genpo_update": timeit(lambda: genpo_update(genpo, obs, dummy), repeats, device),
-        "c_jacobian_act": timeit(jacobian_act, max(1, repeats // 2), device),
-        "c_jacobian_update": timeit(jacobian_update, max(1, repeats // 2), device),
         "d_floor_update": timeit(floor_update, repeats, device),
     }
     result["b/a act"] = result["b_genpo_act"] / result["a_gauss_act"]
     result["b/a update"] = result["b_genpo_update"] / result["a_gauss_update"]
-    result["c/b act"] = result["c_jacobian_act"] / result["b_genpo_act"]
-    result["c/b update"] = result["c_jacobian_update"] / result["b_genpo_update"]
     result["b/d update"] = result["b_genpo_update"] / result["d_floor_update"]
     result.update(measure_variant("b0", with_torch_mish(genpo), obs, dummy, repeats, device))
     if compiled:
-        variant = copy.deepcopy(genpo)
-        variant.flow.compile_velocity()
-        result.update(measure_variant("b'", variant, obs, dummy, repeats, device))
+        result.update(measure_variant("b'", compiled_copy(genpo), obs, dummy, repeats, device))
+    if jacobian:  # last: the most memory-hungry variant
+        result["c_jacobian_act"] = timeit(jacobian_act, max(1, repeats // 2), device)
+        result["c_jacobian_update"] = timeit(jacobian_update, max(1, repeats // 2), device)
+        result["c/b act"] = result["c_jacobian_act"] / result["b_genpo_act"]
+        result["c/b update"] = result["c_jacobian_update"] / result["b_genpo_update"]
     return result
+
+
+def sample_dummy(genpo: GenPOActor, obs: TensorDict) -> torch.Tensor:
+    """Return stored-style dummy actions ``ã`` sampled from ``genpo`` (seeded, without autograd)."""
+    torch.manual_seed(0)
+    with torch.no_grad():
+        dummy, _, _ = genpo.sample(obs)
+    return dummy
+
+
+def compiled_copy(genpo: GenPOActor) -> GenPOActor:
+    """Return a copy of ``genpo`` whose velocity MLP runs through ``torch.compile`` (the runner's compile path)."""
+    variant = copy.deepcopy(genpo)
+    variant.flow.compile_velocity()
+    return variant
+
+
+def measure_compiled(
+    dims: tuple[int, int], hidden: list[int], batch: int, device: str, repeats: int
+) -> dict[str, float]:
+    """Time (b') alone: GenPO with the velocity MLP compiled (first call, act, update), without the eager variants."""
+    obs, _, genpo, _ = build(*dims, batch, device, hidden)
+    dummy = sample_dummy(genpo, obs)
+    return measure_variant("b'", compiled_copy(genpo), obs, dummy, repeats, device)
 
 
 def with_torch_mish(genpo: GenPOActor) -> GenPOActor:
@@ -162,9 +203,11 @@ def measure_variant(
     key: str, variant: GenPOActor, obs: TensorDict, dummy: torch.Tensor, repeats: int, device: str
 ) -> dict[str, float]:
     """Time a GenPO variant: first act+update (compiling, if it compiles), then act and update as for (b)."""
+    _sync(device)
     start = time.perf_counter()
     genpo_act(variant, obs)
     genpo_update(variant, obs, dummy)
+    _sync(device)
     first = time.perf_counter() - start
     return {
         f"{key}_first_call": first,
@@ -177,8 +220,7 @@ def profile(size: str, batch: int, device: str) -> None:
     """Print torch.profiler's top operators (self CPU time) of one update minibatch of (b0) and of (b)."""
     obs_dim, d = SIZES[size]
     obs, _, genpo, _ = build(obs_dim, d, batch, device)
-    with torch.no_grad():
-        dummy, _, _ = genpo.sample(obs)
+    dummy = sample_dummy(genpo, obs)
     for name, actor in (("(b0) torch's nn.Mish", with_torch_mish(genpo)), ("(b) one-exp Mish", genpo)):
         for _ in range(2):  # warm-up, then the profiled call
             with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
