@@ -34,6 +34,7 @@ import platform  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
+import warnings  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
@@ -268,12 +269,20 @@ def guarded(clock: Clock, label: str, fn: Callable[..., dict[str, Any]], *args: 
     """Run ``fn(*args)`` for one row; a failure is recorded in the row (``error``) instead of ending the benchmark."""
     clock.log(f"{label} ...")
     start = time.perf_counter()
-    try:
-        row = fn(*args)
-    except Exception as err:  # keep the other rows of a scarce GPU run
-        traceback.print_exc()
-        row = {"error": f"{type(err).__name__}: {err}".splitlines()[0][:200]}
+    with warnings.catch_warnings(record=True) as caught:  # e.g. GenPO's eager fallback when torch.compile fails
+        warnings.simplefilter("always")
+        warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit.script's own deprecation notice
+        try:
+            row = fn(*args)
+        except Exception as err:  # keep the other rows of a scarce GPU run
+            traceback.print_exc()
+            row = {"error": f"{type(err).__name__}: {err}".splitlines()[0][:200]}
     row["seconds"] = time.perf_counter() - start
+    notes = sorted({f"{w.category.__name__}: {str(w.message).splitlines()[0][:200]}" for w in caught})
+    if notes:
+        row["warnings"] = notes[:6]
+        for note in notes[:6]:
+            clock.log(f"{label}: {note}")
     clock.log(f"{label} done in {row['seconds']:.1f} s")
     return row
 
@@ -289,7 +298,7 @@ def section_actor_cost(name: str, opts: argparse.Namespace) -> dict[str, Any]:
         result = measure(
             name, opts.batch, opts.device, opts.repeats, dims=dims, hidden=hidden_of(size, opts), jacobian=False
         )
-        result["note"] = f"(c) out of memory at batch {opts.batch}"
+        result["note"] = "(c) OOM"
     release(opts.device)
     return result
 
@@ -489,7 +498,17 @@ def render(results: dict[str, Any]) -> str:
     out += iteration_section(results["iteration"], hidden, m, compiled=False)
     out += iteration_section(results["iteration_compiled"], hidden, m, compiled=True)
     out += latency_section(results["iteration"], hidden, m)
+    out += warnings_section(results)
     return "\n".join(out) + "\n"
+
+
+def warnings_section(results: dict[str, Any]) -> list[str]:
+    """Return the lines listing the warnings raised while measuring each row (none: a line saying so)."""
+    out = ["", "## Warnings raised during the measurements", ""]
+    for section in ("actor_cost", "iteration", "actor_cost_compiled", "iteration_compiled"):
+        for name, row in results[section].items():
+            out += [f"- {section} / {name}: `{note}`" for note in row.get("warnings", [])]
+    return out if len(out) > 3 else [*out, "(none)"]
 
 
 def iteration_section(

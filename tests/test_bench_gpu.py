@@ -17,6 +17,7 @@ SECTIONS = [
     "## 2. One rsl_rl iteration, eager",
     "### 2b. One rsl_rl iteration, compiled",
     "## 3. Per-action latency of the exported policy, batch 1",
+    "## Warnings raised during the measurements",
 ]
 
 
