@@ -192,10 +192,10 @@ def measure_compiled(
 def with_torch_mish(genpo: GenPOActor) -> GenPOActor:
     """Return a copy of ``genpo`` whose flow uses ``torch.nn.Mish`` (the implementation before the one-exp kernel)."""
     variant = copy.deepcopy(genpo)
-    for mlp in (variant.flow.trunk, variant.flow.time_mlp):
-        for i, layer in enumerate(mlp):
-            if isinstance(layer, Mish):
-                mlp[i] = torch.nn.Mish()
+    for parent in list(variant.flow.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, Mish):
+                setattr(parent, name, torch.nn.Mish())
     return variant
 
 

@@ -293,12 +293,15 @@ def section_actor_cost(name: str, opts: argparse.Namespace) -> dict[str, Any]:
     dims = (size.num_obs, size.num_actions)
     try:
         result = measure(name, opts.batch, opts.device, opts.repeats, dims=dims, hidden=hidden_of(size, opts))
-    except torch.OutOfMemoryError:  # the Jacobian variant (c) is the memory-hungry one: measure the others
+    except Exception as err:  # (c), measured last, is the memory-hungry variant: measure the others without it
+        note = "(c) OOM" if isinstance(err, torch.OutOfMemoryError) else f"(c) {type(err).__name__}"
+        if note != "(c) OOM":
+            traceback.print_exc()
         release(opts.device)
         result = measure(
             name, opts.batch, opts.device, opts.repeats, dims=dims, hidden=hidden_of(size, opts), jacobian=False
         )
-        result["note"] = "(c) OOM"
+        result["note"] = note
     release(opts.device)
     return result
 
