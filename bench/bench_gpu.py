@@ -35,7 +35,7 @@ import statistics  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
 import warnings  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -237,11 +237,15 @@ def time_iterations(runner: OnPolicyRunner, env: StandinEnv, opts: argparse.Name
 
 
 def export_latency(runner: OnPolicyRunner, num_obs: int, device: str, calls: int) -> float:
-    """Return the median seconds of one batch-1 call of the scripted exported policy (``as_jit()``) on ``device``."""
+    """Return the median seconds of one batch-1 call of the scripted exported policy (``as_jit()``) on ``device``.
+
+    On the CPU with one intra-op thread: at batch 1 more threads only add synchronization (and, on a shared machine,
+    scheduler-tick waits of milliseconds).
+    """
     policy = torch.jit.script(runner.alg.get_policy().as_jit().to(device)).eval()
     x = torch.randn(1, num_obs, device=device)
     times = []
-    with torch.inference_mode():
+    with torch.inference_mode(), one_thread(device == "cpu"):
         for _ in range(20):  # TorchScript's profiling executor optimizes during the first calls
             policy(x)
         for _ in range(calls):
@@ -251,6 +255,18 @@ def export_latency(runner: OnPolicyRunner, num_obs: int, device: str, calls: int
             sync(device)
             times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+@contextlib.contextmanager
+def one_thread(enabled: bool) -> Iterator[None]:
+    """Run the block with one intra-op CPU thread (when ``enabled``), then restore the previous count."""
+    threads = torch.get_num_threads()
+    if enabled:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def hidden_of(size: TaskSize, opts: argparse.Namespace) -> list[int]:
@@ -563,7 +579,8 @@ def latency_section(rows_in: dict[str, Any], hidden: list[int] | None, m: dict[s
         "## 3. Per-action latency of the exported policy, batch 1",
         "",
         "`torch.jit.script(actor.as_jit())` (what `OnPolicyRunner.export_policy_to_jit` saves; GenPO: zero noise, "
-        f"N steps), median of {m['latency_calls']} calls after 20 warm-up calls, synchronized per call. The GenPO "
+        f"N steps), median of {m['latency_calls']} calls after 20 warm-up calls, synchronized per call; on the CPU "
+        "with one intra-op thread. The GenPO "
         f"paper reports {PAPER_ANT_LATENCY_MS} ms per action on Ant.",
         "",
     ]
