@@ -7,7 +7,8 @@ b/a (GenPO closed form vs Gaussian), c/b (Jacobian vs closed form), b/d (closed 
 a bare ``nn.Sequential`` with torch's own activation). ``--compile`` adds (b') GenPO with its velocity MLP through
 ``torch.compile`` (what the runner's ``torch_compile_mode`` does) and prints its first-call (compile) time and b'/b.
 Always printed too: (b0) GenPO with torch's own ``nn.Mish`` in the flow instead of the one-exp kernel, and b/b0.
-``bench/bench_gpu.py`` reuses :func:`measure` and :func:`measure_compiled` at the paper's task sizes (``dims``, ``hidden``).
+``bench/bench_gpu.py`` reuses :func:`measure` and :func:`measure_compiled` at the paper's task sizes
+(``dims``, ``hidden``).
 ``--profile`` prints torch.profiler's top operators of one (b0) and one (b) update minibatch (where the time goes).
 """
 
