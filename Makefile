@@ -1,6 +1,6 @@
 # GenPO for rsl_rl / IsaacLab. Both targets set up what is missing first (idempotent).
 #   make train   GenPO on a stock IsaacLab task with IsaacLab's own train path (CPU by default)
-#   make test    the whole test suite: rsl-rl-lib 5.5 (.venv, IsaacLab 3.0), then rsl-rl-lib 3.1.2 (.venv-rsl3)
+#   make test    ruff (lint + format check), then the whole test suite: rsl-rl-lib 5.5 (.venv, IsaacLab 3.0), then rsl-rl-lib 3.1.2 (.venv-rsl3)
 #   make bench-gpu  GenPO vs PPO at the paper's sizes on one GPU (<= 8 min) -> docs/gpu.md; DEVICE=cpu: a small
 #                   smoke run -> bench/out/gpu_cpu.md. On the lent GPU machine (no make): bash bench/gpu_device.sh
 VENV ?= .venv
@@ -25,6 +25,8 @@ train: setup
 		--max_iterations $(MAX_ITERATIONS) --seed $(SEED) --device $(DEVICE) agent.device=$(DEVICE) $(ARGS)
 
 test: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 	@bash scripts/setup.sh --rsl-rl 3
 	.venv-rsl3/bin/python -m pytest tests/rsl3 $(PYTEST_ARGS)

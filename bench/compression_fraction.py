@@ -39,7 +39,7 @@ def run(fraction: float, seed: int, iterations: int, action_dim: int, num_envs: 
     runner.alg.update = timed_update  # type: ignore[method-assign]
     runner.learn(iterations)
     with torch.no_grad():
-        compression = runner.alg.actor.compression(env.get_observations()).item()
+        compression = runner.alg.actor.halves_gap(env.get_observations()).pow(2).mean().item()
     return env.mean_recent_return(128), compression, learn_s / iterations
 
 

@@ -1,7 +1,7 @@
 """GenPO for stock rsl-rl-lib: an invertible flow policy and a PPO subclass, selected by ``class_name``.
 
-One flow implementation (:class:`GenPOFlow`), one thin adapter per rsl-rl-lib major version, picked from the
-installed version:
+One core (:mod:`genpo_rsl.flow`, :mod:`genpo_rsl.policy`, :mod:`genpo_rsl.objective`, :mod:`genpo_rsl.core`) and one
+thin adapter per rsl-rl-lib major version, picked from the installed version:
 
 - rsl-rl-lib 5.x: ``class_name="genpo_rsl:GenPO"`` (algorithm) and ``"genpo_rsl:GenPOActor"`` (actor).
 - rsl-rl-lib 3.x (IsaacLab 2.x): ``class_name="genpo_rsl.GenPO"`` (algorithm) and ``"genpo_rsl.GenPOActorCritic"``
@@ -11,23 +11,23 @@ The other version's class names raise an ``ImportError`` naming both versions.
 """
 
 from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.health import GenPONumericalError
 from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
 
 if rsl_rl_major() == 3:
     from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
 
-    __all__ = ["GenPO", "GenPOActorCritic", "GenPOFlow"]
+    __all__ = ["GenPO", "GenPOActorCritic", "GenPOFlow", "GenPONumericalError"]
 elif rsl_rl_major() == 5:
-    from genpo_rsl.actor import GenPOActor
-    from genpo_rsl.genpo import GenPO
+    from genpo_rsl.rsl5 import GenPO, GenPOActor
 
-    __all__ = ["GenPO", "GenPOActor", "GenPOFlow"]
+    __all__ = ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError"]
 else:
     raise ImportError(
         f"genpo_rsl supports rsl-rl-lib {' and '.join(f'{m}.x' for m in SUPPORTED_MAJORS)}; "
         f"installed rsl-rl-lib is {rsl_rl_version()}."
     )
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str):

@@ -15,8 +15,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.isaaclab]
 
 import torch  # noqa: E402
 
-from isaaclab_tasks_ext.assets import build_offline_assets  # noqa: E402
-
 TRAIN = [
     str(Path(sys.executable).parent / "genpo-train"),
     "--task",
@@ -30,11 +28,9 @@ TRAIN = [
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> dict[str, str]:
-    """Process environment with an offline asset root."""
-    root = tmp_path_factory.mktemp("il_assets")
-    build_offline_assets(root)
-    return {"OMP_NUM_THREADS": "1", **os.environ, "ISAACSIM_ASSET_ROOT": str(root)}
+def env(offline_env: dict[str, str]) -> dict[str, str]:
+    """Process environment with the offline asset root (``conftest.offline_env``)."""
+    return offline_env
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -52,7 +48,7 @@ def checkpoints(cwd: Path, experiment: str) -> list[str]:
 def test_resume_continues_iteration_and_optimizer(tmp_path, env) -> None:
     first = run([*TRAIN, "--max_iterations", "2"], tmp_path, env)
     assert first.returncode == 0, first.stdout[-3000:]
-    start = [p for p in checkpoints(tmp_path, "cartpole_direct_genpo") if p.endswith("model_1.pt")][0]
+    start = next(p for p in checkpoints(tmp_path, "cartpole_direct_genpo") if p.endswith("model_1.pt"))
     resumed = run([*TRAIN, "--max_iterations", "2", "--checkpoint", start], tmp_path, env)
     assert resumed.returncode == 0, resumed.stdout[-3000:]
     end = [p for p in checkpoints(tmp_path, "cartpole_direct_genpo") if os.path.dirname(p) != os.path.dirname(start)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from pathlib import Path
 
 import pytest
 from torch.utils.tensorboard import SummaryWriter
@@ -81,6 +82,6 @@ def test_reads_rsl_rl_tensorboard_logs_and_writes_outputs(tmp_path) -> None:
     with open(os.path.join(out, "curves.csv")) as f:
         assert len(list(csv.DictReader(f))) == 20
     assert os.path.getsize(png) > 10_000
-    text = open(table).read()
+    text = Path(table).read_text()
     assert "| GenPO | 2 | 5.50 ± 0.50 | 16 |" in text and "| Gaussian PPO | 2 | 4.50 ± 0.50 | 21 |" in text
-    assert json.load(open(os.path.join(out, "summary.json")))["ppo"]["learn_s_per_iteration"] == 1.0
+    assert json.loads(Path(out, "summary.json").read_text())["ppo"]["learn_s_per_iteration"] == 1.0

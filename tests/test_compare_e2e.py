@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from pathlib import Path
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_compare_cartpole_tiny_and_resume(tmp_path, monkeypatch, capsys) -> None
     with open(os.path.join(out, "curves.csv")) as f:
         rows = list(csv.DictReader(f))
     assert {r["algorithm"] for r in rows} <= {"genpo", "ppo"}
-    table = open(os.path.join(out, "results.md")).read()
+    table = Path(out, "results.md").read_text()
     assert "| GenPO | 2 |" in table and "| Gaussian PPO | 2 |" in table and "steps per second" in table
     capsys.readouterr()
     main(args)  # resume: every run is reused, nothing is retrained

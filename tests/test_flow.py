@@ -56,8 +56,8 @@ def test_jacobian_log_prob_matches_closed_form_with_gradients() -> None:
     closed, z1 = flow.log_prob(a, obs)
     jac, z2 = flow.log_prob_jacobian(a, obs)
     assert torch.allclose(closed, jac, atol=1e-4) and torch.equal(z1, z2)
-    g1 = torch.autograd.grad(closed.sum(), flow.input_layer.weight)[0]
-    g2 = torch.autograd.grad(jac.sum(), flow.input_layer.weight)[0]
+    g1 = torch.autograd.grad(closed.sum(), flow.velocity.input_layer.weight)[0]
+    g2 = torch.autograd.grad(jac.sum(), flow.velocity.input_layer.weight)[0]
     assert torch.allclose(g1, g2, atol=1e-4)
 
 

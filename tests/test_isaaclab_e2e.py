@@ -7,7 +7,6 @@ kernels, ~100 s); deselect with ``-m "not e2e"``.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -26,8 +25,6 @@ import yaml  # noqa: E402
 from rsl_rl.utils import resolve_callable  # noqa: E402
 from tensordict import TensorDict  # noqa: E402
 
-from isaaclab_tasks_ext.assets import build_offline_assets  # noqa: E402
-
 BIN = Path(sys.executable).parent
 CALLBACK = ["--external_callback", "isaaclab_tasks_ext.external_callback"]
 CPU = ["--device", "cpu", "agent.device=cpu"]
@@ -35,12 +32,9 @@ TIMEOUT = 900
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> dict[str, str]:
-    """Process environment with ``ISAACSIM_ASSET_ROOT`` pointing at a freshly built offline root."""
-    root = tmp_path_factory.mktemp("il_assets")
-    build_offline_assets(root)
-    # one torch thread: on a small shared CPU, spare threads spin-wait and slow the update down tens of times
-    return {"OMP_NUM_THREADS": "1", **os.environ, "ISAACSIM_ASSET_ROOT": str(root)}
+def env(offline_env: dict[str, str]) -> dict[str, str]:
+    """Process environment with the offline asset root (``conftest.offline_env``)."""
+    return offline_env
 
 
 def _train(args: list[str], cwd: Path, env: dict[str, str], log: str) -> str:

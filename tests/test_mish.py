@@ -81,7 +81,7 @@ def test_runner_torch_compile_mode_compiles_the_flow_and_the_critic(tmp_path):
     cfg["torch_compile_mode"] = "default"  # rsl_rl's runner key (IsaacLab: agent.torch_compile_mode=default)
     runner = OnPolicyRunner(PointReachEnv(num_envs=32), cfg, log_dir=None, device="cpu")
     alg = runner.alg
-    assert alg.actor is alg._raw_actor and alg._raw_actor.flow._compiled_velocity is not None
+    assert alg.actor is alg._raw_actor and alg._raw_actor.flow.velocity._compiled is not None
     assert alg.critic is not alg._raw_critic  # compiled as PPO does
     runner.learn(2)
     path = tmp_path / "model.pt"
@@ -110,7 +110,7 @@ def test_a_machine_that_cannot_compile_falls_back_to_eager_with_a_warning():
     def cannot_compile(u: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         raise BackendCompilerFailed(cannot_compile, RuntimeError("no C++ compiler found"), None)
 
-    flow._compiled_velocity = cannot_compile
+    flow.velocity._compiled = cannot_compile
     with pytest.warns(UserWarning, match="torch.compile failed .*no C\\+\\+ compiler.*eagerly"):
         assert torch.allclose(flow(z, obs), expected)
-    assert flow._compiled_velocity is None
+    assert flow.velocity._compiled is None

@@ -11,7 +11,8 @@ import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
-from genpo_rsl.genpo import LAST_GOOD_PREFIX, GenPO, GenPONumericalError
+from genpo_rsl import GenPO, GenPONumericalError
+from genpo_rsl.health import LAST_GOOD_PREFIX
 from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
 
 NUM_ENVS, NUM_STEPS = 16, 8
@@ -107,12 +108,12 @@ def test_nan_parameters_after_an_update_stop_the_run(tmp_path) -> None:
         out = step(*args, **kwargs)
         if alg.iteration == 1:
             with torch.no_grad():
-                alg.actor.flow.input_layer.weight[0, :3] = float("inf")
+                alg.actor.flow.velocity.input_layer.weight[0, :3] = float("inf")
         return out
 
     alg.optimizer.step = step_going_bad  # type: ignore[method-assign]
     message = (
-        r"iteration 1: 3 of \d+ values of actor parameter 'flow.input_layer.weight' are non-finite \(NaN/inf\) "
+        r"iteration 1: 3 of \d+ values of actor parameter 'flow.velocity.input_layer.weight' are non-finite \(NaN/inf\) "
         r"after the update; last good state .* saved to .*ckpt/last_good_model_1\.pt"
     )
     with pytest.raises(GenPONumericalError, match=message):
@@ -147,7 +148,7 @@ def test_failure_before_the_first_update_writes_nothing(tmp_path) -> None:
     alg = runner.alg
     alg.checkpoint_dir = str(tmp_path)
     with torch.no_grad():
-        alg.actor.flow.trunk[-1].bias.fill_(float("nan"))
+        alg.actor.flow.velocity.trunk[-1].bias.fill_(float("nan"))
     with pytest.raises(GenPONumericalError, match=r"iteration 0: 64 of 64 rollout dummy actions .* no checkpoint"):
         runner.learn(1)
     assert os.listdir(tmp_path) == []

@@ -23,7 +23,7 @@ import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
-from genpo_rsl.flow_policy import ROUNDTRIP_WARN
+from genpo_rsl.settings import ROUNDTRIP_WARN
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 EPS32 = torch.finfo(torch.float32).eps

@@ -1,29 +1,31 @@
-"""GenPO actor-critic for rsl-rl-lib 3.x: rsl_rl's ``ActorCritic`` with the GenPO flow as the actor."""
+"""``GenPOActorCritic`` for rsl-rl-lib 3.x: rsl_rl's ``ActorCritic`` with the GenPO flow as the actor."""
 
 from __future__ import annotations
-
-import math
 
 import torch
 from rsl_rl.modules import ActorCritic
 from tensordict import TensorDict
 
+from genpo_rsl.config_keys import accepted_keys
 from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.flow_policy import FlowPolicyMixin, check_finite_obs, validate_flow_settings
+from genpo_rsl.policy import FlowPolicy, check_finite_condition, gaussian_only
 from genpo_rsl.rsl3.flow_actor import FlowActor
+from genpo_rsl.settings import build_flow, check_inference_mode, take_flat_flow_keys
 
-FLOW_CONFIG_KEY = "genpo_flow_config"
-"""State-dict key of the flow settings ``[action_dim, obs_dim, num_flow_steps, mix_p]`` (checked on load)."""
-_FLOW_FIELDS = ("action_dim", "obs_dim", "num_flow_steps", "mix_p")
+SETTINGS_KEY = "actor.flow.settings"
+"""State-dict key of the flow settings (:mod:`genpo_rsl.checkpoint`): its presence marks a GenPO checkpoint."""
+LEGACY_SETTINGS_KEY = "genpo_flow_config"
+"""Where genpo_rsl 0.1 stored the same settings (dropped on load; the flow's own check covers new checkpoints)."""
 
 
-class GenPOActorCritic(FlowPolicyMixin, ActorCritic):
+@gaussian_only("genpo_rsl.GenPO", "action_mean", "entropy", "get_actions_log_prob", "_update_distribution")
+class GenPOActorCritic(FlowPolicy, ActorCritic):
     """Flow policy over the doubled action ``ã = (x, y)`` plus rsl_rl's MLP critic; the env receives ``(x + y) / 2``.
 
     Same constructor contract as rsl_rl 3.x's ``ActorCritic`` (the ``policy`` block of IsaacLab 2.x's
-    ``RslRlPpoActorCriticCfg``), plus the GenPO fields. ``actor_hidden_dims`` are the velocity MLP's hidden sizes;
-    ``init_noise_std`` and ``noise_std_type`` are accepted and unused (the flow is the distribution). Train it with
-    :class:`genpo_rsl.rsl3.GenPO`; the stock Gaussian ``PPO`` cannot train it.
+    ``RslRlPpoActorCriticCfg``), plus the flow: ``flow_cfg`` or the flat keys, as for the 5.x ``GenPOActor``.
+    ``actor_hidden_dims`` are the velocity MLP's hidden sizes; ``init_noise_std`` and ``noise_std_type`` are accepted
+    and unused. Train it with :class:`genpo_rsl.rsl3.GenPO`; the stock Gaussian ``PPO`` cannot train it.
     """
 
     def __init__(
@@ -39,31 +41,25 @@ class GenPOActorCritic(FlowPolicyMixin, ActorCritic):
         init_noise_std: float | None = None,
         noise_std_type: str = "scalar",
         state_dependent_std: bool = False,
-        num_flow_steps: int = 5,
-        mix_p: float = 0.9,
-        time_embed_dim: int = 32,
-        time_hidden_dims: tuple[int, ...] | list[int] = (256, 256),
+        flow_cfg: dict | None = None,
         inference_mode: str = "zero_noise",
-        **kwargs,
+        **flat_flow_keys,
     ) -> None:
         """Build critic and normalizers as ``ActorCritic`` does, then replace the Gaussian actor by the flow."""
-        _validate(
-            num_actions,
-            actor_hidden_dims,
-            num_flow_steps,
-            mix_p,
-            time_embed_dim,
-            inference_mode,
-            state_dependent_std,
-            kwargs,
-        )
+        if state_dependent_std:
+            raise ValueError(
+                "GenPOActorCritic: state_dependent_std=True is not supported (the flow has no std); allowed: False."
+            )
+        check_inference_mode("GenPOActorCritic", inference_mode)
+        allowed = accepted_keys(GenPOActorCritic) - {"num_actions"}
+        flat = take_flat_flow_keys("GenPOActorCritic", "policy", flat_flow_keys, allowed)
         super().__init__(
             obs,
             obs_groups,
             num_actions,
             actor_obs_normalization,
             critic_obs_normalization,
-            list(actor_hidden_dims),
+            [1],
             list(critic_hidden_dims),
             activation,
             1.0,
@@ -71,36 +67,25 @@ class GenPOActorCritic(FlowPolicyMixin, ActorCritic):
             False,
         )
         del self.std  # no Gaussian noise parameter: the flow is the distribution
-        obs_dim = sum(obs[group].shape[-1] for group in obs_groups["policy"])
-        flow = GenPOFlow(
-            num_actions,
-            obs_dim,
-            list(actor_hidden_dims),
-            activation,
-            num_flow_steps,
-            mix_p,
-            time_embed_dim,
-            list(time_hidden_dims),
+        cond_dim = sum(obs[group].shape[-1] for group in obs_groups["policy"])
+        names = ("num_actions", "actor_hidden_dims")
+        flow = build_flow(
+            "GenPOActorCritic", flow_cfg, flat, num_actions, cond_dim, actor_hidden_dims, activation, names
         )
         self.actor = FlowActor(flow)
         print(f"GenPO flow actor: {self.actor}")
-        self.action_dim = num_actions
-        self.inference_mode = inference_mode
-        config = [num_actions, obs_dim, num_flow_steps, mix_p]
-        self.register_buffer(FLOW_CONFIG_KEY, torch.tensor(config, dtype=torch.float64))
-        self._action_std = torch.zeros(num_actions)
+        self.action_dim, self.inference_mode = num_actions, inference_mode
+        self.action_spread = torch.zeros(num_actions)
 
     @property
     def flow(self) -> GenPOFlow:
-        """Return the shared flow (:class:`genpo_rsl.flow.GenPOFlow`)."""
+        """Return the flow (held by ``actor``, so IsaacLab 2.x's exporters find its parameters)."""
         return self.actor.flow
 
-    # -- sampling and likelihood -------------------------------------------------------------------------------
-
-    def flow_obs(self, obs: TensorDict) -> torch.Tensor:
-        """Concatenate and normalize the actor's observation groups; raise on non-finite values."""
-        latent = self.actor_obs_normalizer(self.get_actor_obs(obs))
-        return check_finite_obs("GenPOActorCritic", latent, obs, self.obs_groups["policy"])
+    def flow_condition(self, obs: TensorDict) -> torch.Tensor:
+        """Return the normalized actor observations; raise on non-finite values."""
+        cond = self.actor_obs_normalizer(self.get_actor_obs(obs))
+        return check_finite_condition("GenPOActorCritic", cond, obs, self.obs_groups["policy"])
 
     # -- the ActorCritic interface -------------------------------------------------------------------------------
 
@@ -112,90 +97,20 @@ class GenPOActorCritic(FlowPolicyMixin, ActorCritic):
         """Return the environment action: zero noise (``z = 0``, deterministic) unless ``inference_mode='sample'``."""
         if self.inference_mode == "sample":
             return self.act(obs)
-        return self.actor(self.flow_obs(obs))
+        return self.actor(self.flow_condition(obs))
 
     @property
     def action_std(self) -> torch.Tensor:
-        """Return the per-dimension std of the executed action over the last sampled batch (logged by the runner)."""
-        return self._action_std
-
-    @property
-    def action_mean(self) -> torch.Tensor:
-        """Not defined for a flow policy (no closed-form mean)."""
-        raise _stock_ppo_error("action_mean")
-
-    @property
-    def entropy(self) -> torch.Tensor:
-        """Not defined for a flow policy (the dummy-space entropy is a constant)."""
-        raise _stock_ppo_error("entropy")
-
-    def get_actions_log_prob(self, actions: torch.Tensor) -> torch.Tensor:
-        """Not defined without observations; use :meth:`log_prob`."""
-        raise _stock_ppo_error("get_actions_log_prob")
-
-    def _update_distribution(self, obs: torch.Tensor) -> None:
-        """Not defined: the flow has no Gaussian distribution to update."""
-        raise _stock_ppo_error("_update_distribution")
-
-    # -- checkpoints ---------------------------------------------------------------------------------------------
+        """Return the policy's per-dimension env-action std for a fixed state (measured at the last update)."""
+        return self.action_spread
 
     def load_state_dict(self, state_dict: dict, strict: bool = True) -> bool:
         """Load a GenPO checkpoint; a Gaussian ``ActorCritic`` one or a mismatched flow gives a clear error."""
-        saved = state_dict.get(FLOW_CONFIG_KEY)
-        if saved is None:
-            keys = sorted(state_dict)[:4]
+        state_dict = dict(state_dict)
+        if state_dict.pop(LEGACY_SETTINGS_KEY, None) is None and SETTINGS_KEY not in state_dict:
             raise ValueError(
-                f"GenPOActorCritic cannot load this checkpoint: it has no '{FLOW_CONFIG_KEY}' entry (keys {keys} ...), "
-                f"so it was written by another policy (e.g. the Gaussian ActorCritic). Allowed: checkpoints saved with "
-                f"genpo_rsl.GenPOActorCritic."
+                f"GenPOActorCritic cannot load this checkpoint: it has no '{SETTINGS_KEY}' entry (keys "
+                f"{sorted(state_dict)[:4]} ...), so it was written by another policy (e.g. the Gaussian ActorCritic). "
+                f"Allowed: checkpoints saved with genpo_rsl.GenPOActorCritic."
             )
-        mine = getattr(self, FLOW_CONFIG_KEY).tolist()
-        bad = [(k, a, b) for k, a, b in zip(_FLOW_FIELDS, saved.tolist(), mine) if not math.isclose(a, b)]
-        if bad:
-            details = ", ".join(f"{k}: checkpoint {_fmt(a)} vs config {_fmt(b)}" for k, a, b in bad)
-            raise ValueError(f"GenPO checkpoint does not match the configured policy ({details}).")
         return super().load_state_dict(state_dict, strict=strict)
-
-
-def _fmt(value: float) -> str:
-    """Format a stored flow setting (integers without a decimal point)."""
-    return str(int(value)) if float(value).is_integer() else repr(value)
-
-
-def _stock_ppo_error(name: str) -> RuntimeError:
-    return RuntimeError(
-        f"GenPOActorCritic has no '{name}': it is a flow policy and must be trained with algorithm class_name "
-        f"'genpo_rsl.GenPO', not the Gaussian 'PPO'."
-    )
-
-
-def _validate(
-    num_actions: int,
-    hidden_dims: tuple[int, ...] | list[int],
-    num_flow_steps: int,
-    mix_p: float,
-    time_embed_dim: int,
-    inference_mode: str,
-    state_dependent_std: bool,
-    unknown: dict,
-) -> None:
-    """Raise ``ValueError`` naming the bad value and what is allowed."""
-    if unknown:
-        raise ValueError(
-            f"GenPOActorCritic: unknown key(s) {sorted(unknown)} in 'policy'; allowed: the ActorCritic keys and "
-            f"{['num_flow_steps', 'mix_p', 'time_embed_dim', 'time_hidden_dims', 'inference_mode']}."
-        )
-    if state_dependent_std:
-        raise ValueError(
-            "GenPOActorCritic: state_dependent_std=True is not supported (the flow has no std); allowed: False."
-        )
-    validate_flow_settings(
-        "GenPOActorCritic",
-        num_actions,
-        hidden_dims,
-        num_flow_steps,
-        mix_p,
-        time_embed_dim,
-        inference_mode,
-        names=("num_actions", "actor_hidden_dims"),
-    )

@@ -31,7 +31,7 @@ class FlowActor(nn.Module):
         super().__init__()
         self.flow = flow
         self.action_dim = flow.action_dim
-        self.obs_dim = flow.obs_dim
+        self.obs_dim = flow.cond_dim
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
         """Map normalized observations ``[B, obs_dim]`` to the zero-noise environment action ``[B, d]``."""

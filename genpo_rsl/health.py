@@ -1,0 +1,116 @@
+"""Numerical health of a GenPO run: refuse non-finite values, keep the last good state, write it on failure."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
+
+import torch
+
+LAST_GOOD_PREFIX = "last_good_model"
+"""File name prefix of the checkpoint written on a numerical failure: ``last_good_model_<iter>[_rank<r>].pt``."""
+
+NUMERICAL_HINT = (
+    "Usual causes: a learning rate too high for the flow (lower learning_rate / desired_kl, keep max_grad_norm), "
+    "unnormalized observations with large values (set obs_normalization=True), or an ill-conditioned flow (the "
+    "inverse amplifies float32 rounding by about mix_p^(-2*num_flow_steps); use mix_p >= 0.9 or fewer steps)."
+)
+"""What to try after a :class:`GenPONumericalError` (appended to its message)."""
+
+
+class GenPONumericalError(RuntimeError):
+    """The flow policy produced non-finite values; the message names the iteration, the quantity and the checkpoint."""
+
+
+def all_finite(tensors: Iterable[torch.Tensor]) -> bool:
+    """Return whether every value of every tensor is finite (one device sync)."""
+    return bool(torch.stack([torch.isfinite(t).all() for t in tensors]).all())
+
+
+def describe_nonfinite(tensors: dict[str, torch.Tensor]) -> str:
+    """Return ``"<n> of <total> <name> are non-finite (NaN/inf)"`` for (at most 4 of) the tensors with such values."""
+    parts = [
+        f"{int((~torch.isfinite(t)).sum())} of {t.numel()} {name} are non-finite (NaN/inf)"
+        for name, t in tensors.items()
+        if not torch.isfinite(t).all()
+    ]
+    more = f" and {len(parts) - 4} more" if len(parts) > 4 else ""
+    return ", ".join(parts[:4]) + more
+
+
+def clone_state(obj: Any) -> Any:
+    """Return a copy of nested dicts/lists/tuples with every tensor cloned (detached)."""
+    if isinstance(obj, torch.Tensor):
+        return obj.detach().clone()
+    if isinstance(obj, dict):
+        return {key: clone_state(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(clone_state(value) for value in obj)
+    return obj
+
+
+def runner_log_dir(alg: object) -> str | None:
+    """Return the log dir of the rsl_rl runner whose ``alg`` is ``alg``, found on the call stack, else ``None``.
+
+    The stock runners do not hand their log dir to the algorithm; looking it up only on the failure path costs
+    nothing while training and needs no change to rsl_rl or IsaacLab.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        log_dir = getattr(getattr(owner, "logger", None), "log_dir", None) or getattr(owner, "log_dir", None)
+        if getattr(owner, "alg", None) is alg and log_dir:
+            return log_dir
+        frame = frame.f_back
+    return None
+
+
+class HealthGuard:
+    """Checks tensors, keeps a snapshot of the last good state and raises :class:`GenPONumericalError` on failure."""
+
+    def __init__(self, snapshot: Callable[[], dict], rank: int) -> None:
+        """``snapshot()`` returns the runner checkpoint of the current state (with ``iter``); ``rank`` names files."""
+        self.snapshot, self.rank = snapshot, rank
+        self.iteration = 0
+        """Runner iteration of the current rollout and update: ``update()`` calls so far, plus a loaded ``iter``."""
+        self.checkpoint_dir: str | None = None
+        """Directory for the last good state (``None``: the runner's log dir, else the current directory)."""
+        self.last_good: dict | None = None
+        self.owner: object = None
+
+    def keep(self) -> None:
+        """Remember the current state as the last good one (before an update changes it)."""
+        self.last_good = clone_state(self.snapshot())
+
+    def check(self, tensors: dict[str, torch.Tensor], where: str = "") -> None:
+        """Raise (after writing the last good state) if a value of ``tensors`` is non-finite."""
+        if not all_finite(tensors.values()):
+            self.fail(describe_nonfinite(tensors) + where)
+
+    def fail(self, details: str) -> NoReturn:
+        """Write the last good state (if any) and raise :class:`GenPONumericalError` naming the iteration."""
+        message = f"iteration {self.iteration}: {details}"
+        if self.last_good is None:
+            saved = (
+                "no checkpoint written: this happened before the first update of this process (the initial or loaded "
+                "parameters already fail), so there is no earlier good state"
+            )
+        else:
+            path = self._write(message)
+            saved = (
+                f"last good state (the parameters iteration {self.last_good['iter']}'s finite rollout was collected "
+                f"with) saved to {path}; resume with OnPolicyRunner.load('{path}') or --checkpoint {path}"
+            )
+        raise GenPONumericalError(f"{message}; {saved}. {NUMERICAL_HINT}")
+
+    def _write(self, message: str) -> str:
+        """Save the last good state as a checkpoint the runner's ``load`` accepts; return its path."""
+        assert self.last_good is not None
+        directory = self.checkpoint_dir or runner_log_dir(self.owner) or os.getcwd()
+        os.makedirs(directory, exist_ok=True)
+        rank = f"_rank{self.rank}" if self.rank else ""
+        path = os.path.join(directory, f"{LAST_GOOD_PREFIX}_{self.last_good['iter']}{rank}.pt")
+        torch.save({**self.last_good, "infos": {"genpo_numerical_error": message}}, path)
+        return path

@@ -1,0 +1,106 @@
+"""What a flow actor does, independent of the rsl-rl-lib version: sample, likelihood, the halves' gap, spreads."""
+
+from __future__ import annotations
+
+import torch
+from tensordict import TensorDict
+
+from genpo_rsl.flow import GenPOFlow
+
+SPREAD_STATES, SPREAD_SAMPLES = 64, 16
+"""States and latent samples per state used to measure the policy's own spread (:meth:`FlowPolicy.spreads`)."""
+
+
+class FlowPolicy:
+    """Mixed into each adapter's actor; needs ``flow`` and :meth:`flow_condition` (the observation latent ``c``)."""
+
+    flow: GenPOFlow
+    action_dim: int
+    action_spread: torch.Tensor
+    """Per-dimension std of the env action for a fixed state, from the last update (what rsl_rl logs as the std)."""
+
+    def flow_condition(self, obs: TensorDict) -> torch.Tensor:
+        """Return the conditioning ``c`` of the flow: the actor's observation latent (normalized observations)."""
+        raise NotImplementedError
+
+    def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Sample ``(ã, z, log π(ã|s))`` for a rollout step; no autograd needed."""
+        cond = self.flow_condition(obs)
+        z = self.flow.sample_latent(cond.shape[0], cond)
+        return self.flow(z, cond), z, self.flow.latent_log_prob(z)
+
+    def log_prob(self, obs: TensorDict, dummy_actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return ``(log π(ã|s), z = F⁻¹(ã))`` of stored dummy actions under the current parameters."""
+        return self.flow.log_prob(dummy_actions, self.flow_condition(obs))
+
+    def halves_gap(self, obs: TensorDict) -> torch.Tensor:
+        """Return ``x_N − y_N`` ``[B, d]`` of a fresh sample, with gradient (the compression loss's input)."""
+        cond = self.flow_condition(obs)
+        dummy = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond)
+        return dummy[:, : self.action_dim] - dummy[:, self.action_dim :]
+
+    def env_action(self, dummy_actions: torch.Tensor) -> torch.Tensor:
+        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
+        return self.flow.env_action(dummy_actions)
+
+    @torch.no_grad()
+    def spreads(self, obs: TensorDict) -> dict[str, torch.Tensor]:
+        """Return the policy's own spread per dimension: std of the env action and of ``x − y`` over fresh latents.
+
+        Measured on the first :data:`SPREAD_STATES` rows of ``obs`` with :data:`SPREAD_SAMPLES` latents each, and
+        averaged over the states: the counterpart of a Gaussian policy's std (``[d]`` each).
+        """
+        cond = self.flow_condition(obs[:SPREAD_STATES]).repeat_interleave(SPREAD_SAMPLES, 0)
+        dummy = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond)
+        dummy = dummy.view(-1, SPREAD_SAMPLES, 2 * self.action_dim)
+        x, y = dummy[..., : self.action_dim], dummy[..., self.action_dim :]
+        return {"action_std": (0.5 * (x + y)).std(1).mean(0), "halves_gap_std": (x - y).std(1).mean(0)}
+
+
+class GaussianOnly:
+    """An attribute of rsl_rl's Gaussian models that a flow policy lacks: reading it raises an error naming GenPO.
+
+    The stock Gaussian ``PPO`` reads these (``output_entropy``, ``get_output_log_prob``, ...); a flow actor trained
+    by it fails at once with a line that says which algorithm class to use instead.
+    """
+
+    def __init__(self, algorithm: str) -> None:
+        """``algorithm`` is the ``class_name`` that trains the flow policy (e.g. ``'genpo_rsl:GenPO'``)."""
+        self.algorithm = algorithm
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        """Remember the attribute's name."""
+        self.name = name
+
+    def __get__(self, obj: object, owner: type | None = None) -> GaussianOnly:
+        """Raise for instances (the class attribute itself stays inspectable)."""
+        if obj is None:
+            return self
+        raise RuntimeError(
+            f"{type(obj).__name__} has no '{self.name}': it is a flow policy and must be trained with algorithm "
+            f"class_name '{self.algorithm}', not the Gaussian 'PPO'."
+        )
+
+
+def gaussian_only(algorithm: str, *names: str):
+    """Class decorator: make ``names`` :class:`GaussianOnly` attributes naming ``algorithm``."""
+
+    def decorate(cls: type) -> type:
+        for name in names:
+            attribute = GaussianOnly(algorithm)
+            attribute.__set_name__(cls, name)
+            setattr(cls, name, attribute)
+        return cls
+
+    return decorate
+
+
+def check_finite_condition(who: str, cond: torch.Tensor, obs: TensorDict, groups: list[str]) -> torch.Tensor:
+    """Return ``cond``; raise ``ValueError`` naming the observation groups with NaN/inf values."""
+    if not torch.isfinite(cond).all():
+        bad = [g for g in groups if not torch.isfinite(obs[g]).all()]
+        raise ValueError(
+            f"{who} got non-finite observations in group(s) {bad or groups} "
+            f"(after normalization: {int((~torch.isfinite(cond)).sum())} values); all observations must be finite."
+        )
+    return cond

@@ -1,0 +1,167 @@
+"""``GenPO`` for rsl-rl-lib 5.x: the shared :class:`~genpo_rsl.core.GenPOCore` on rsl_rl's ``PPO``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import torch
+import torch.nn as nn
+from rsl_rl.algorithms import PPO
+from rsl_rl.env import VecEnv
+from rsl_rl.storage import RolloutStorage
+from rsl_rl.utils import compile_model, resolve_callable
+from tensordict import TensorDict
+
+from genpo_rsl.checkpoint import CHECKPOINT_TAG, settings_dict
+from genpo_rsl.config_keys import accepted_keys, check_keys
+from genpo_rsl.core import GenPOCore, Minibatch, split_genpo_kwargs
+from genpo_rsl.rsl5.actor import GenPOActor
+
+
+class GenPO(GenPOCore, PPO):
+    """GenPO (Ding et al., NeurIPS 2025) as a subclass of rsl-rl-lib 5.x's ``PPO``; see :class:`GenPOCore`.
+
+    Multi-GPU (``multi_gpu_cfg`` from the runner) is rsl_rl's, unchanged: rank 0's state is broadcast, gradients are
+    averaged before clipping, the KL is all-reduced and rank 0's adapted learning rate is broadcast; advantages,
+    minibatch shuffling and the compression noise stay per rank, as in PPO. Gradients are clipped as rsl-rl-lib 5.x's
+    PPO does: the actor's and the critic's norms separately, each to ``max_grad_norm``.
+    """
+
+    actor: GenPOActor
+
+    def __init__(
+        self,
+        actor: GenPOActor,
+        critic: nn.Module,
+        storage: RolloutStorage,
+        entropy_coef: float = 0.01,
+        **kwargs,
+    ) -> None:
+        """Initialize as PPO (``kwargs``: PPO's keys and GenPO's, see :meth:`GenPOCore.init_genpo`)."""
+        if not isinstance(actor, GenPOActor):
+            raise TypeError(
+                f"GenPO needs a genpo_rsl.GenPOActor actor, got {type(actor).__name__}; set the actor's "
+                f"class_name to 'genpo_rsl:GenPOActor'."
+            )
+        genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)
+        super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
+        self.init_genpo(**genpo_kwargs)
+
+    @staticmethod
+    def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> GenPO:
+        """Build as PPO does, after checking the config keys; the storage holds the 2d dummy action."""
+        alg_class = resolve_callable(cfg["algorithm"]["class_name"])
+        allowed = accepted_keys(alg_class, PPO, GenPOCore.init_genpo) | {"class_name", "share_cnn_encoders", "rnd_cfg"}
+        check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
+        if cfg["algorithm"].get("share_cnn_encoders"):
+            raise ValueError(
+                "GenPO: share_cnn_encoders=True is not supported (the flow actor has no CNN); allowed: False."
+            )
+        alg: GenPO = PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[assignment]
+        alg.storage = RolloutStorage("rl", env.num_envs, cfg["num_steps_per_env"], obs, [2 * env.num_actions], device)
+        return alg
+
+    def compile(self, mode: str | None = None) -> None:
+        """Honour the runner's ``torch_compile_mode``: compile the critic as PPO does and the flow's velocity MLP.
+
+        Wrapping the whole actor (PPO's way) would compile only its ``forward``; GenPO's hot paths (sample,
+        likelihood, compression) all evaluate the velocity MLP.
+        """
+        self.critic = compile_model(self._raw_critic, mode)  # type: ignore[assignment]
+        if mode is not None:
+            self._raw_actor.flow.compile_velocity(mode)
+
+    # -- the core's adapter hooks --------------------------------------------------------------------------------
+
+    @property
+    def flow_policy(self) -> GenPOActor:
+        """Return the flow actor."""
+        return self._raw_actor  # type: ignore[return-value]
+
+    def act(self, obs: TensorDict) -> torch.Tensor:
+        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
+        dummy, z, log_prob = self.sample_checked(obs)
+        self.transition.hidden_states = (None, None)
+        self.transition.actions = dummy
+        self.transition.values = self.critic(obs).detach()
+        self.transition.actions_log_prob = log_prob
+        self.transition.distribution_params = (z,)
+        self.transition.observations = obs
+        return self.flow_policy.env_action(dummy)
+
+    def minibatches(self) -> Iterator[Minibatch]:
+        """Yield rsl_rl's minibatches in the core's form."""
+        for b in self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs):
+            yield Minibatch(
+                obs=b.observations,  # type: ignore[arg-type]
+                dummy_actions=b.actions,  # type: ignore[arg-type]
+                old_log_prob=b.old_actions_log_prob.squeeze(-1),  # type: ignore[union-attr]
+                old_latent=b.old_distribution_params[0],  # type: ignore[index]
+                advantages=b.advantages.squeeze(-1),  # type: ignore[union-attr]
+                returns=b.returns,  # type: ignore[arg-type]
+                old_values=b.values,  # type: ignore[arg-type]
+            )
+
+    def critic_values(self, obs: TensorDict) -> torch.Tensor:
+        """Return the critic's values."""
+        return self.critic(obs)
+
+    def clip_gradients(self) -> None:
+        """Clip the actor's and the critic's gradient norms separately (rsl-rl-lib 5.x PPO's rule)."""
+        nn.utils.clip_grad_norm_(self.actor.parameters(), self.max_grad_norm)
+        nn.utils.clip_grad_norm_(self.critic.parameters(), self.max_grad_norm)
+
+    def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
+        """Train RND (if configured) on the minibatch, as PPO does."""
+        if self.rnd:
+            rnd_loss = self.rnd.compute_loss(batch.obs)
+            self.rnd.optimizer.zero_grad()
+            rnd_loss.backward()
+            terms["rnd"] = rnd_loss.detach()
+
+    def after_step(self) -> None:
+        """Step RND's optimizer (if configured)."""
+        if self.rnd:
+            self.rnd.optimizer.step()
+
+    def finish_update(self) -> None:
+        """Update the normalizers with the rollout's observations and clear the storage."""
+        obs = self.storage.observations.flatten(0, 1)
+        self.actor.update_normalization(obs)  # type: ignore[arg-type]
+        self.critic.update_normalization(obs)  # type: ignore[arg-type, operator]
+        if self.rnd:
+            self.rnd.update_normalization(obs)  # type: ignore[arg-type]
+        self.storage.clear()
+
+    def named_models(self) -> dict[str, nn.Module]:
+        """Return the actor and the critic."""
+        return {"actor": self._raw_actor, "critic": self._raw_critic}
+
+    def rollout_dummy_actions(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return the stored dummy actions and log-probs."""
+        return self.storage.actions, self.storage.actions_log_prob  # type: ignore[return-value]
+
+    def checkpoint_state(self) -> dict:
+        """Return PPO's saved dict plus the flow settings under ``genpo``."""
+        return {**super().save(), CHECKPOINT_TAG: settings_dict(self.flow_policy.flow)}
+
+    # -- checkpoints ---------------------------------------------------------------------------------------------
+
+    def save(self) -> dict:
+        """Return PPO's saved dict plus the GenPO metadata; refuse to save non-finite parameters."""
+        for name, param in self._raw_actor.named_parameters():
+            if not torch.isfinite(param).all():
+                raise RuntimeError(f"GenPO: actor parameter '{name}' is not finite; refusing to write a checkpoint.")
+        return self.checkpoint_state()
+
+    def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
+        """Load a GenPO checkpoint; a Gaussian PPO checkpoint or a mismatched flow gives a clear error."""
+        if CHECKPOINT_TAG not in loaded_dict:
+            keys = sorted(loaded_dict.get("actor_state_dict", {}))[:4]
+            raise ValueError(
+                f"GenPO cannot load this checkpoint: it has no '{CHECKPOINT_TAG}' entry (actor keys {keys} ...), so it "
+                f"was written by another algorithm (e.g. Gaussian PPO). Allowed: checkpoints saved by genpo_rsl.GenPO."
+            )
+        load_iteration = super().load(loaded_dict, load_cfg, strict)
+        self.loaded(loaded_dict, load_iteration)
+        return load_iteration

@@ -1,0 +1,105 @@
+"""One fixed minibatch, flow and critic, and the loss and gradients the shared core computes for them.
+
+Both adapter test suites (rsl-rl-lib 5.x in ``tests/``, 3.x in ``tests/rsl3``) build their ``GenPO`` with these
+weights, run their own minibatch step and compare it with :func:`reference` (computed here from the core alone) and
+with the numbers in ``tests/data/adapter_reference.json`` (written by the 5.x run, read by both): the two adapters
+compute the same loss and gradients.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import torch
+import torch.nn as nn
+
+from genpo_rsl.core import Minibatch
+from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.objective import ObjectiveCfg, genpo_loss
+
+OBS_DIM, ACTION_DIM, HIDDEN, BATCH = 4, 2, [32, 32], 64
+FLOW = {"num_flow_steps": 3, "mix_p": 0.9, "time_embed_dim": 8, "time_hidden_dims": [16]}
+SETTINGS = {
+    "clip_param": 0.2,
+    "value_loss_coef": 1.0,
+    "entropy_coef": 0.01,
+    "compression_coef": 0.5,
+    "compression_form": "squared_norm",
+    "use_clipped_value_loss": True,
+    "normalize_advantage_per_mini_batch": True,
+}
+GOLDEN = os.path.join(os.path.dirname(__file__), "data", "adapter_reference.json")
+
+
+def _fill(module: nn.Module, seed: int) -> nn.Module:
+    """Overwrite every parameter of ``module`` with seeded values (the same on every torch version)."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.copy_(0.3 * torch.randn(p.shape, generator=gen, dtype=torch.float64).to(p.dtype))
+    return module
+
+
+def flow() -> GenPOFlow:
+    """Return the case's flow (float64, Mish)."""
+    return _fill(GenPOFlow(ACTION_DIM, OBS_DIM, HIDDEN, "mish", **FLOW), 1).double()  # type: ignore[return-value]
+
+
+def critic() -> nn.Sequential:
+    """Return the case's critic MLP (the layout of both rsl_rl versions' critic MLPs)."""
+    net = nn.Sequential(nn.Linear(OBS_DIM, 32), nn.ELU(), nn.Linear(32, 32), nn.ELU(), nn.Linear(32, 1))
+    return _fill(net, 2).double()  # type: ignore[return-value]
+
+
+def minibatch(obs_wrap) -> Minibatch:
+    """Return the case's minibatch; ``obs_wrap(tensor)`` builds the adapter's observation TensorDict."""
+    gen = torch.Generator().manual_seed(3)
+    obs = torch.randn(BATCH, OBS_DIM, generator=gen, dtype=torch.float64)
+    dummy = torch.randn(BATCH, 2 * ACTION_DIM, generator=gen, dtype=torch.float64)
+    with torch.no_grad():
+        old_log_prob, old_z = flow().log_prob(dummy, obs)
+    return Minibatch(
+        obs=obs_wrap(obs),
+        dummy_actions=dummy,
+        old_log_prob=old_log_prob + 0.05 * torch.randn(BATCH, generator=gen, dtype=torch.float64),
+        old_latent=old_z,
+        advantages=torch.randn(BATCH, generator=gen, dtype=torch.float64),
+        returns=torch.randn(BATCH, 1, generator=gen, dtype=torch.float64),
+        old_values=torch.randn(BATCH, 1, generator=gen, dtype=torch.float64),
+    )
+
+
+def reference() -> tuple[float, dict[str, torch.Tensor]]:
+    """Return the loss and the gradients (flow ``velocity.*``, critic by layer index) from the core alone."""
+    f, c, batch = flow(), critic(), minibatch(lambda t: t)
+    log_prob, _ = f.log_prob(batch.dummy_actions, batch.obs)
+    values = c(batch.obs)
+    torch.manual_seed(0)  # the compression sample's noise, drawn right after the log-prob and the values
+    gap = f.forward(f.sample_latent(BATCH, batch.obs), batch.obs)
+    gap = gap[:, :ACTION_DIM] - gap[:, ACTION_DIM:]
+    loss, _ = genpo_loss(
+        ObjectiveCfg(**SETTINGS),
+        log_prob,
+        batch.old_log_prob,
+        batch.advantages,
+        values,
+        batch.old_values,
+        batch.returns,
+        gap,
+    )
+    loss.backward()
+    grads = {f"flow.{n}": p.grad for n, p in f.named_parameters()}
+    grads.update({f"critic.{n}": p.grad for n, p in c.named_parameters()})
+    return loss.item(), grads
+
+
+def golden() -> dict:
+    """Return the stored reference numbers (loss and gradient norms)."""
+    with open(GOLDEN) as file:
+        return json.load(file)
+
+
+def summary(loss: float, grads: dict[str, torch.Tensor]) -> dict:
+    """Return the loss and per-tensor gradient norms, as stored in the golden file."""
+    return {"loss": loss, "grad_norms": {k: float(g.norm()) for k, g in sorted(grads.items())}}

@@ -1,0 +1,21 @@
+"""Shared fixtures. This folder is on ``sys.path`` (pytest's rootdir conftest), so ``tests/rsl3`` can import the
+helpers next to this file (``adapter_case``)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def offline_env(tmp_path_factory) -> dict[str, str]:
+    """Process environment for real IsaacLab runs: an offline asset root built once, one torch thread.
+
+    One thread: on a small shared CPU, spare threads spin-wait and slow the update down tens of times.
+    """
+    from isaaclab_tasks_ext.assets import build_offline_assets
+
+    root = tmp_path_factory.mktemp("il_assets")
+    build_offline_assets(root)
+    return {"OMP_NUM_THREADS": "1", **os.environ, "ISAACSIM_ASSET_ROOT": str(root)}
