@@ -40,5 +40,12 @@ class GenPOActorCfg(RslRlMLPModelCfg):
     time_hidden_dims: list[int] = [256, 256]
     """Hidden sizes of the time-embedding MLP (paper: [256, 256]; [128, 128] for Quadcopter)."""
 
+    time_embedding: Literal["scaled", "released"] = "scaled"
+    """Sinusoidal time embedding: angles of 1000·t ("scaled") or of raw t as in the authors' released code."""
+
+    flow_cfg: dict | None = None
+    """Optional flow sub-config with a ``class_name`` (default ``genpo_rsl.flow:GenPOFlow``) and its keys, e.g.
+    ``{"learn_base_scale": True}``; a key may not be given both here and at the top level."""
+
     inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
     """Deterministic play/export uses z = 0 ("zero_noise") or a fresh sample ("sample")."""

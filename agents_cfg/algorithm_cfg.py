@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from isaaclab.utils import configclass
 from isaaclab_rl.rsl_rl import RslRlPpoAlgorithmCfg
 
@@ -30,7 +32,10 @@ class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     clip_param: float = 0.2
 
     compression_coef: float = 0.01
-    """Weight ν of the compression loss E[(x_N - y_N)^2] (paper: 0.01)."""
+    """Weight ν of the compression loss C of the halves' gap x_N - y_N (paper: 0.01)."""
+
+    compression_form: Literal["squared_norm", "norm", "mean_square"] = "mean_square"
+    """C = E‖x−y‖² (paper), E‖x−y‖₂ (released code) or E‖x−y‖²/d (genpo_rsl 0.1); see docs/algorithm.md."""
 
     compression_fraction: float = 1.0
     """Share of each minibatch the compression loss is evaluated on, in (0, 1] (paper: 1.0)."""

@@ -1,4 +1,4 @@
-"""The GenPO flow: an exactly invertible, coupled flow over a doubled action (spec ``genpo.md`` §1).
+"""The GenPO flow: an exactly invertible, coupled flow over a doubled action (docs/algorithm.md §1).
 
 The flow maps a latent ``z = (x_0, y_0) ~ N(0, σ²I_2d)`` to a dummy action ``ã = (x_N, y_N)`` in ``N`` steps.
 Each step is two shears (determinant 1) and two triangular mixing lines (determinant ``p^d`` each), so

@@ -1,4 +1,4 @@
-"""The GenPO objective of one minibatch, independent of the rsl-rl-lib version (spec ``genpo.md`` §2).
+"""The GenPO objective of one minibatch, independent of the rsl-rl-lib version (docs/algorithm.md §2).
 
 L = L_clip(r) + c_v·L_value − λ·H + ν·C,     r = exp(log π(ã|s) − log π_old(ã|s)),   H = −mean log π(ã_old|s)
 """

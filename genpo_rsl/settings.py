@@ -58,6 +58,20 @@ def merge_flow_cfg(who: str, flow_cfg: dict | None, flat: dict) -> dict:
     return cfg
 
 
+def flow_parameters(flow_class: type) -> dict[str, inspect.Parameter]:
+    """Return the named constructor parameters of ``flow_class``, following ``**kwargs`` up to its bases."""
+    params: dict[str, inspect.Parameter] = {}
+    for cls in flow_class.__mro__:
+        if "__init__" not in vars(cls):
+            continue
+        signature = inspect.signature(cls.__init__).parameters
+        named = {n: p for n, p in signature.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+        params = {**named, **params}
+        if not any(p.kind is p.VAR_KEYWORD for p in signature.values()):
+            break
+    return params
+
+
 def check_flow_settings(
     who: str, action_dim: int, hidden_dims: list[int] | tuple[int, ...], cfg: dict, names: tuple[str, str]
 ) -> None:
@@ -66,8 +80,8 @@ def check_flow_settings(
     ``cfg`` is a merged ``flow_cfg``; ``names`` are how the adapter calls the action size and the hidden sizes.
     """
     flow_class = cfg["class_name"]
-    params = inspect.signature(flow_class.__init__).parameters
-    accepted = {name for name in params if name not in ("self", "action_dim", "cond_dim", "hidden_dims", "activation")}
+    params = flow_parameters(flow_class)
+    accepted = set(params) - {"self", "action_dim", "cond_dim", "hidden_dims", "activation"}
     unknown = sorted(set(cfg) - accepted - {"class_name"})
     if unknown:
         raise ValueError(

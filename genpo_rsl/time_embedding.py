@@ -1,4 +1,4 @@
-"""The time embedding ``e(t)`` of the flow step times ``t_i = i / N``: sinusoids through a small MLP (spec §1)."""
+"""The time embedding ``e(t)`` of the flow step times ``t_i = i / N``: sinusoids through a small MLP (docs/algorithm.md §1)."""
 
 from __future__ import annotations
 

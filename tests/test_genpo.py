@@ -10,7 +10,7 @@ import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
-from genpo_rsl import GenPO, GenPOActor
+from genpo_rsl import GenPO, GenPOActor, GenPOFlow
 from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
 
 
@@ -279,3 +279,18 @@ def test_copy_of_actor_keeps_working() -> None:
     obs = PointReachEnv(num_envs=4).get_observations()
     with torch.no_grad():
         assert torch.equal(actor(obs), clone(obs))
+
+
+def test_mixed_precision_is_refused_and_why() -> None:
+    """``use_mixed_precision=True`` is refused by name; the reason (bf16 round trip ≫ float32's) holds as stated."""
+    with pytest.raises(ValueError, match=r"use_mixed_precision=True is not supported.*allowed: False"):
+        make_runner(use_mixed_precision=True)
+    torch.manual_seed(0)
+    flow = GenPOFlow(8, 60, [400, 200, 100], "mish", 5, 0.9)
+    obs, z = torch.randn(512, 60), torch.randn(512, 16)
+    with torch.no_grad():
+        dummy = flow(z, obs)
+        error32 = (flow.inverse(dummy, obs) - z).abs().max().item()
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            error16 = (flow.inverse(dummy, obs).float() - z).abs().max().item()
+    assert error32 < 1e-5 and error16 > 100 * error32

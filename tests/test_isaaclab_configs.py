@@ -30,7 +30,7 @@ from agents_cfg import PAPER, PAPER_TASK_IDS, TASKS, TaskRow, task_row  # noqa: 
 from genpo_rsl import GenPO, GenPOActor  # noqa: E402
 from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
 
-PAPER_SIZES: dict[str, tuple[int, int]] = {  # spec §3 "obs×act" column
+PAPER_SIZES: dict[str, tuple[int, int]] = {  # GenPO paper, settings table: "obs×act"
     "ant": (60, 8),
     "humanoid": (87, 21),
     "franka_lift": (36, 8),
@@ -40,7 +40,9 @@ PAPER_SIZES: dict[str, tuple[int, int]] = {  # spec §3 "obs×act" column
     "h1": (256, 19),
     "shadow_hand": (157, 20),
 }
-PAPER_SETTINGS: dict[str, tuple[list[int], float, float, float]] = {  # spec §3: hidden, lr, γ, entropy coef
+PAPER_SETTINGS: dict[
+    str, tuple[list[int], float, float, float]
+] = {  # GenPO paper, settings table: hidden, lr, γ, entropy coef
     "ant": ([400, 200, 100], 1e-3, 0.99, 0.01),
     "humanoid": ([400, 200, 100], 5e-4, 0.99, 0.01),
     "franka_lift": ([256, 128, 64], 1e-4, 0.98, 0.006),
@@ -229,6 +231,23 @@ def test_every_genpo_field_has_a_real_default() -> None:
     assert isinstance(actor, RslRlMLPModelCfg) and isinstance(alg, RslRlPpoAlgorithmCfg)
 
 
+def test_genpo_defaults_equal_the_library_defaults() -> None:
+    """The IsaacLab config classes restate the library's GenPO defaults; they must stay equal."""
+    import inspect
+
+    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg
+    from genpo_rsl.core import GenPOCore
+    from genpo_rsl.flow import GenPOFlow
+
+    flow = inspect.signature(GenPOFlow.__init__).parameters
+    for key in ("num_flow_steps", "mix_p", "time_embed_dim", "time_embedding"):
+        assert getattr(GenPOActorCfg(), key) == flow[key].default, key
+    assert GenPOActorCfg().time_hidden_dims == list(flow["time_hidden_dims"].default)
+    core = inspect.signature(GenPOCore.init_genpo).parameters
+    for key in ("compression_coef", "compression_fraction", "compression_form"):
+        assert getattr(GenPOAlgorithmCfg(), key) == core[key].default, key
+
+
 def test_paper_task_ids_cover_the_eight_paper_tasks() -> None:
     """The eight paper tasks map to installed ids whose table rows are flagged as the paper's env (not the drone)."""
     assert set(PAPER_TASK_IDS) == set(PAPER_SIZES)
@@ -369,11 +388,14 @@ def test_hydra_overrides_reach_genpo_fields(tmp_path, monkeypatch) -> None:
         "agent.device=cpu",
         "agent.algorithm.compression_fraction=0.5",
         "agent.actor.hidden_dims=[64,64]",
+        "agent.algorithm.compression_form=norm",
+        "agent.actor.time_embedding=released",
     ]
     _, agent = resolve_task_config("Isaac-Ant-Direct", "genpo", overrides=overrides)
     assert type(agent).__name__ == "AntDirectGenPORunnerCfg"
     assert (agent.algorithm.learning_rate, agent.actor.mix_p, agent.device) == (3e-4, 0.8, "cpu")
     assert (agent.algorithm.compression_fraction, agent.actor.hidden_dims) == (0.5, [64, 64])
+    assert (agent.algorithm.compression_form, agent.actor.time_embedding) == ("norm", "released")
 
 
 def test_cli_defaults() -> None:
@@ -440,7 +462,7 @@ def test_isaaclab_loader_to_stock_runner_builds_genpo(key: str) -> None:
     alg = runner.alg
     assert isinstance(alg, GenPO) and isinstance(alg.actor, GenPOActor)
     actor_obs = sum(obs_sizes[g] for g in cfg.obs_groups["actor"])
-    assert (alg.actor.flow.obs_dim, alg.actor.flow.action_dim) == (actor_obs, num_actions)
+    assert (alg.actor.flow.cond_dim, alg.actor.flow.action_dim) == (actor_obs, num_actions)
     assert alg.storage.actions.shape[-1] == 2 * num_actions
     assert (alg.learning_rate, alg.gamma, alg.compression_coef) == (
         cfg.algorithm.learning_rate,

@@ -141,7 +141,7 @@ def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
     )
     run = _run_dir(tmp_path, "cartpole_direct_genpo")
     checkpoint = _checkpoint(run, 4)
-    assert checkpoint["iter"] == 4 and checkpoint["genpo"]["action_dim"] == 1 and checkpoint["genpo"]["obs_dim"] == 4
+    assert checkpoint["iter"] == 4 and checkpoint["genpo"]["action_dim"] == 1 and checkpoint["genpo"]["cond_dim"] == 4
     # GenPO play through the wrapper; no --checkpoint: the latest run of cartpole_direct_genpo is found
     played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4", *CPU], tmp_path, env, "genpo_play.log")
     assert f"Loading model checkpoint from: {run / 'model_4.pt'}" in played
@@ -179,7 +179,7 @@ def test_ant_direct_genpo_short_run(env, tmp_path) -> None:
     assert "Learning iteration 1/2" in out
     run = _run_dir(tmp_path, "ant_direct_genpo")
     checkpoint = _checkpoint(run, 1)
-    assert checkpoint["genpo"] == {"action_dim": 8, "obs_dim": 60, "num_flow_steps": 5, "mix_p": 0.9}
+    assert checkpoint["genpo"] == {"action_dim": 8, "cond_dim": 60, "num_flow_steps": 5, "mix_p": 0.9}
     assert all(torch.isfinite(v).all() for v in checkpoint["actor_state_dict"].values())
     actor = _actor_from_run(run, checkpoint, obs_dim=60, num_actions=8)
     assert actor(TensorDict({"policy": torch.zeros(3, 60)}, batch_size=[3])).shape == (3, 8)

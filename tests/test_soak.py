@@ -4,7 +4,7 @@ Tiny on purpose (8 envs x 2 steps, one epoch of one minibatch, 16-unit nets, one
 100-145 s on a shared 2-core CPU, 60% of it for N = 20 (2N velocity passes per inverse, per sample and per
 compression sample).
 
-The bound is the issue's 1e-4 where float32 allows it. The mixing contracts x - y by p² per step, so the inverse
+The bound is 1e-4 where float32 allows it. The mixing contracts x - y by p² per step, so the inverse
 amplifies rounding by about p^(-2N); where eps32·p^(-2N) exceeds 1e-4 the bound is 16·eps32·p^(-2N), the same
 conditioning-aware tolerance as ``tests/test_flow.py::test_round_trip``. Measured maxima over 1000 updates (float32):
 N = 1: < 1e-6 for all p; N = 5: 1.6e-4 (p = 0.5), 1.4e-6 (p = 0.9), 1e-6 (p = 0.99); N = 20: 1.9e5 (p = 0.5: the

@@ -36,3 +36,17 @@ def test_rsl3_adapter_matches_the_core_and_the_rsl5_adapter(tmp_path) -> None:
     assert summary(loss.item(), grads)["loss"] == pytest.approx(stored["loss"], rel=1e-9)
     for name, norm in summary(loss.item(), grads)["grad_norms"].items():
         assert norm == pytest.approx(stored["grad_norms"][name], rel=1e-8), name
+
+
+def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
+    """One gradient norm over all policy (actor + critic) parameters is clipped to ``max_grad_norm`` (3.x PPO)."""
+    from genpo_rsl.toy_env import collect_rollout
+
+    runner = make_runner(tmp_path, num_envs=32, max_grad_norm=0.5)
+    alg = runner.alg
+    collect_rollout(alg, runner.env, 16)
+    loss, _ = alg.minibatch_loss(next(iter(alg.minibatches())), first=True)
+    (1e4 * loss).backward()
+    alg.clip_gradients()
+    norm = torch.nn.utils.get_total_norm([p.grad for p in alg.policy.parameters() if p.grad is not None])
+    assert norm.item() == pytest.approx(0.5, rel=1e-4)
