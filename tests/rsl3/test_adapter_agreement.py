@@ -50,3 +50,23 @@ def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
     alg.clip_gradients()
     norm = torch.nn.utils.get_total_norm([p.grad for p in alg.policy.parameters() if p.grad is not None])
     assert norm.item() == pytest.approx(0.5, rel=1e-4)
+
+
+def test_numerical_health_checks_run_on_3x_too(tmp_path) -> None:
+    """A non-finite parameter stops the 3.x run with GenPONumericalError and writes the last good state."""
+    from genpo_rsl import GenPONumericalError
+    from genpo_rsl.toy_env import collect_rollout
+
+    runner = make_runner(tmp_path, num_envs=16)
+    alg = runner.alg
+    alg.checkpoint_dir = str(tmp_path / "last_good")
+    collect_rollout(alg, runner.env, 16)
+    alg.update()
+    collect_rollout(alg, runner.env, 16)
+    alg.storage.advantages = alg.storage.advantages.clone()
+    alg.storage.advantages[0] = float("nan")  # a NaN loss: the optimizer step makes the parameters non-finite
+    with pytest.raises(GenPONumericalError, match=r"iteration 1: .* non-finite .*last good state"):
+        alg.update()
+    saved = torch.load(tmp_path / "last_good" / "last_good_model_1.pt", weights_only=False)
+    assert torch.isfinite(saved["model_state_dict"]["actor.flow.velocity.input_layer.weight"]).all()
+    runner.alg.policy.load_state_dict(saved["model_state_dict"])  # loadable as a 3.x runner checkpoint
