@@ -58,8 +58,8 @@ def check_unsupported(symmetry_cfg: dict | None, use_mixed_precision: bool) -> N
     if use_mixed_precision:
         raise ValueError(
             "GenPO: use_mixed_precision=True is not supported: under bfloat16 autocast the flow's inverse gives back "
-            "the rollout latent only to ~1e-3 (log-prob error up to ~3e-3; float32: ~1e-6; measured at Ant size, "
-            "mix_p=0.9, N=5), which biases the PPO ratio and the KL estimate that drives the learning rate; "
+            "the rollout latent only to ~1e-3 (log-prob error up to ~5e-3; float32: ~1e-5; measured at the Ant, Humanoid and H1 "
+            "sizes with mix_p=0.9, N=5: bench/mixed_precision.py), which biases the PPO ratio and the KL estimate that drives the learning rate; "
             "allowed: False (everything runs in float32)."
         )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 _EXP_CLAMP = 20.0
 """Above this ``t`` is 1 in float32 and float64 (``n ≈ e^40``); clamping keeps ``exp`` finite."""
@@ -80,7 +81,14 @@ class Mish(nn.Module):
 
     @torch.jit.unused
     def _not_scripted(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply Mish with the custom backward, or with plain ops while exporting to ONNX or compiling."""
+        """Apply Mish: torch's fused kernel off the CPU, the one-exp form with its custom backward on the CPU.
+
+        On a GPU torch's ``mish``/``mish_backward`` kernels are fused and the custom ``autograd.Function`` only adds
+        launches (measured on an H100: a GenPO update minibatch 2x slower with it, ``docs/gpu.md``); on the CPU the
+        one-exp form is the faster one. Plain ops while exporting to ONNX or compiling.
+        """
+        if x.device.type != "cpu":
+            return F.mish(x)
         if torch.onnx.is_in_onnx_export() or torch.compiler.is_compiling():
             return x * tanh_softplus(x)
         return mish(x)
