@@ -85,10 +85,11 @@ class Mish(nn.Module):
 
         On a GPU torch's ``mish``/``mish_backward`` kernels are fused and the custom ``autograd.Function`` only adds
         launches (measured on an H100: a GenPO update minibatch 2x slower with it, ``docs/gpu.md``); on the CPU the
-        one-exp form is the faster one. Plain ops while exporting to ONNX or compiling.
+        one-exp form is the faster one, and the one with a vmap rule (``torch.func`` transforms use it on every
+        device). Plain ops while exporting to ONNX or compiling.
         """
-        if x.device.type != "cpu":
-            return F.mish(x)
+        if x.device.type != "cpu" and torch._C._functorch.maybe_current_level() is None:
+            return F.mish(x)  # (under vmap/jacrev torch's mish_backward has no batching rule: the custom one below)
         if torch.onnx.is_in_onnx_export() or torch.compiler.is_compiling():
             return x * tanh_softplus(x)
         return mish(x)
