@@ -1,0 +1,88 @@
+"""Table of GenPO variants from ``genpo-compare`` output folders: returns over the run and the logged spreads.
+
+    python bench/variants.py LABEL=FOLDER [LABEL=FOLDER ...] [--algorithm genpo]
+
+For every run ``FOLDER/runs/<algorithm>_seed<k>`` it reads the TensorBoard scalars and reports, as mean ± std over
+seeds: the return at 25 % and 50 % of the iterations and at the end (each the mean of a 5-iteration window), the mean
+return over the whole run (area under the curve per iteration), and the last logged ``Loss/action_std`` (the
+policy's env-action std for a fixed state), ``Loss/halves_gap_std`` and ``Loss/compression``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import statistics
+
+TAGS = ("Train/mean_reward", "Loss/action_std", "Loss/halves_gap_std", "Loss/compression")
+FALLBACK = {"Loss/action_std": "Loss/env_action_std", "Loss/halves_gap_std": "Loss/halves_gap_rms"}
+"""Tags an earlier logging wrote instead (the spread across the rollout's samples, not per state): used if present."""
+COLUMNS = ("return @25%", "return @50%", "final return", "mean return", "action std", "x−y std", "compression")
+
+
+def read_scalars(run_dir: str) -> dict[str, list[float]]:
+    """Return the per-iteration values of :data:`TAGS` (ordered by iteration) of one run."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    values: dict[str, dict[int, float]] = {}
+    for path in sorted(glob.glob(os.path.join(run_dir, "**", "events.out.tfevents.*"), recursive=True)):
+        acc = EventAccumulator(path, size_guidance={"scalars": 0})
+        acc.Reload()
+        for tag in TAGS:
+            for name in (tag, FALLBACK.get(tag)):
+                if name in acc.Tags()["scalars"]:
+                    values.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(name)})
+    return {tag: [v for _, v in sorted(series.items())] for tag, series in values.items()}
+
+
+def window(series: list[float], fraction: float, width: int = 5) -> float:
+    """Return the mean of ``width`` values ending at ``fraction`` of the series."""
+    end = max(width, round(fraction * len(series)))
+    return statistics.fmean(series[end - width : end])
+
+
+def run_row(run_dir: str) -> list[float]:
+    """Return the :data:`COLUMNS` of one run (NaN where a scalar was not logged)."""
+    s = read_scalars(run_dir)
+    returns = s.get("Train/mean_reward", [])
+    last = [s[t][-1] if s.get(t) else float("nan") for t in TAGS[1:]]
+    return [window(returns, 0.25), window(returns, 0.5), window(returns, 1.0), statistics.fmean(returns), *last]
+
+
+def cell(values: list[float]) -> str:
+    """Format mean ± std over seeds."""
+    values = [v for v in values if v == v]
+    if not values:
+        return "–"
+    if len(values) == 1:
+        return f"{values[0]:.3g}"
+    return f"{statistics.fmean(values):.3g} ± {statistics.stdev(values):.2g}"
+
+
+def table(variants: dict[str, str], algorithm: str) -> str:
+    """Return the markdown table, one row per variant."""
+    lines = ["| variant | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
+    for label, folder in variants.items():
+        runs = sorted(glob.glob(os.path.join(folder, "runs", f"{algorithm}_seed*")))
+        rows = [run_row(r) for r in runs if os.path.exists(os.path.join(r, "done.json"))]
+        if not rows:
+            lines.append(f"| {label} | 0 |" + " |" * len(COLUMNS))
+            continue
+        cells = [cell([row[i] for row in rows]) for i in range(len(COLUMNS))]
+        lines.append(f"| {label} | {len(rows)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the table of the given variants."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("variants", nargs="+", metavar="LABEL=FOLDER")
+    parser.add_argument("--algorithm", default="genpo", help="run folder prefix (genpo, ppo, ppo_matched, ...)")
+    args = parser.parse_args()
+    variants = dict(v.split("=", 1) for v in args.variants)
+    print(table(variants, args.algorithm))
+
+
+if __name__ == "__main__":
+    main()
