@@ -43,6 +43,9 @@ class GenPOActorCfg(RslRlMLPModelCfg):
     time_embedding: Literal["scaled", "released"] = "scaled"
     """Sinusoidal time embedding: angles of 1000·t ("scaled") or of raw t as in the authors' released code."""
 
+    learn_base_scale: bool = False
+    """Learn the scale σ of the base noise z ~ N(0, σ²I) (init 1; the log-density stays exact)."""
+
     flow_cfg: dict | None = None
     """Optional flow sub-config with a ``class_name`` (default ``genpo_rsl.flow:GenPOFlow``) and its keys, e.g.
     ``{"learn_base_scale": True}``; a key may not be given both here and at the top level."""

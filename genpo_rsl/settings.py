@@ -13,7 +13,7 @@ from genpo_rsl.time_embedding import TIME_EMBEDDINGS
 INFERENCE_MODES = ("zero_noise", "sample")
 """Deterministic (``z = 0``) or sampled actions at inference / play time."""
 
-FLAT_FLOW_KEYS = ("num_flow_steps", "mix_p", "time_embed_dim", "time_hidden_dims", "time_embedding")
+FLAT_FLOW_KEYS = ("num_flow_steps", "mix_p", "time_embed_dim", "time_hidden_dims", "time_embedding", "learn_base_scale")
 """Flow settings an actor config may give at its top level (merged into ``flow_cfg``)."""
 
 DEFAULT_FLOW = "genpo_rsl.flow:GenPOFlow"
@@ -49,6 +49,11 @@ def take_flat_flow_keys(who: str, section: str, kwargs: dict, allowed: set[str])
 
 def merge_flow_cfg(who: str, flow_cfg: dict | None, flat: dict) -> dict:
     """Return ``flow_cfg`` with ``class_name`` resolved and the flat keys merged in; a key given twice is an error."""
+    if flow_cfg is not None and not isinstance(flow_cfg, dict):
+        raise ValueError(
+            f"{who}: flow_cfg={flow_cfg!r} is invalid; allowed: None or a dict with a 'class_name' and flow keys "
+            f"(from the command line, set the flat keys instead, e.g. agent.actor.learn_base_scale=true)."
+        )
     cfg = dict(flow_cfg or {})
     cfg["class_name"] = resolve_class(cfg.get("class_name", DEFAULT_FLOW))
     twice = sorted(k for k, v in flat.items() if v is not None and k in cfg)

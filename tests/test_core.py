@@ -46,6 +46,10 @@ def test_flow_cfg_selects_the_flow_class_and_merges_flat_keys() -> None:
         ({"flow_cfg": {"mixp": 0.8}}, r"unknown flow_cfg key\(s\) \['mixp'\] for GenPOFlow; allowed: \["),
         ({"flow_cfg": {"class_name": "no_such_module:Flow"}}, r"class_name='no_such_module:Flow' cannot be imported"),
         ({"time_embedding": "cosine"}, r"time_embedding='cosine' is invalid; allowed: \['scaled', 'released'\]"),
+        (
+            {"flow_cfg": "{learn_base_scale:true}"},
+            r"flow_cfg='\{learn_base_scale:true\}' is invalid; allowed: None or a dict",
+        ),
         ({"mix_pp": 0.9}, r"unknown key\(s\) \['mix_pp'\] in 'actor' \(class GenPOActor\); allowed: \[.*'mix_p'"),
     ],
 )

@@ -240,7 +240,7 @@ def test_genpo_defaults_equal_the_library_defaults() -> None:
     from genpo_rsl.flow import GenPOFlow
 
     flow = inspect.signature(GenPOFlow.__init__).parameters
-    for key in ("num_flow_steps", "mix_p", "time_embed_dim", "time_embedding"):
+    for key in ("num_flow_steps", "mix_p", "time_embed_dim", "time_embedding", "learn_base_scale"):
         assert getattr(GenPOActorCfg(), key) == flow[key].default, key
     assert GenPOActorCfg().time_hidden_dims == list(flow["time_hidden_dims"].default)
     core = inspect.signature(GenPOCore.init_genpo).parameters
@@ -390,12 +390,14 @@ def test_hydra_overrides_reach_genpo_fields(tmp_path, monkeypatch) -> None:
         "agent.actor.hidden_dims=[64,64]",
         "agent.algorithm.compression_form=norm",
         "agent.actor.time_embedding=released",
+        "agent.actor.learn_base_scale=true",
     ]
     _, agent = resolve_task_config("Isaac-Ant-Direct", "genpo", overrides=overrides)
     assert type(agent).__name__ == "AntDirectGenPORunnerCfg"
     assert (agent.algorithm.learning_rate, agent.actor.mix_p, agent.device) == (3e-4, 0.8, "cpu")
     assert (agent.algorithm.compression_fraction, agent.actor.hidden_dims) == (0.5, [64, 64])
     assert (agent.algorithm.compression_form, agent.actor.time_embedding) == ("norm", "released")
+    assert agent.actor.learn_base_scale is True
 
 
 def test_cli_defaults() -> None:
