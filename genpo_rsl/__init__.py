@@ -10,6 +10,7 @@ thin adapter per rsl-rl-lib major version, picked from the installed version:
 The other version's class names raise an ``ImportError`` naming both versions.
 """
 
+from genpo_rsl.cloning import behavior_clone
 from genpo_rsl.flow import GenPOFlow
 from genpo_rsl.health import GenPONumericalError
 from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
@@ -17,11 +18,11 @@ from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version
 if rsl_rl_major() == 3:
     from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
 
-    __all__ = ["GenPO", "GenPOActorCritic", "GenPOFlow", "GenPONumericalError"]
+    __all__ = ["GenPO", "GenPOActorCritic", "GenPOFlow", "GenPONumericalError", "behavior_clone"]
 elif rsl_rl_major() == 5:
     from genpo_rsl.rsl5 import GenPO, GenPOActor
 
-    __all__ = ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError"]
+    __all__ = ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError", "behavior_clone"]
 else:
     raise ImportError(
         f"genpo_rsl supports rsl-rl-lib {' and '.join(f'{m}.x' for m in SUPPORTED_MAJORS)}; "

@@ -28,7 +28,7 @@ def test_rsl5_exports_the_5x_classes() -> None:
     from genpo_rsl.rsl5 import GenPO, GenPOActor
 
     assert genpo_rsl.GenPO is GenPO and genpo_rsl.GenPOActor is GenPOActor
-    assert sorted(genpo_rsl.__all__) == ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError"]
+    assert sorted(genpo_rsl.__all__) == ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError", "behavior_clone"]
 
 
 @pytest.mark.skipif(MAJOR != 5, reason=f"rsl-rl-lib 5.x dispatch; installed rsl-rl-lib is {rsl_rl_version()}")
@@ -50,7 +50,13 @@ def test_rsl3_exports_the_3x_classes() -> None:
     from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
 
     assert genpo_rsl.GenPO is GenPO and genpo_rsl.GenPOActorCritic is GenPOActorCritic
-    assert sorted(genpo_rsl.__all__) == ["GenPO", "GenPOActorCritic", "GenPOFlow", "GenPONumericalError"]
+    assert sorted(genpo_rsl.__all__) == [
+        "GenPO",
+        "GenPOActorCritic",
+        "GenPOFlow",
+        "GenPONumericalError",
+        "behavior_clone",
+    ]
 
 
 @pytest.mark.skipif(MAJOR != 3, reason=f"rsl-rl-lib 3.x dispatch; installed rsl-rl-lib is {rsl_rl_version()}")
