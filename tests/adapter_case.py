@@ -103,3 +103,35 @@ def golden() -> dict:
 def summary(loss: float, grads: dict[str, torch.Tensor]) -> dict:
     """Return the loss and per-tensor gradient norms, as stored in the golden file."""
     return {"loss": loss, "grad_norms": {k: float(g.norm()) for k, g in sorted(grads.items())}}
+
+
+def adapter_step(alg, flow_holder: nn.Module, critic_net: nn.Module) -> tuple[float, dict[str, torch.Tensor]]:
+    """Put the case's weights into an adapter's ``GenPO``, run its minibatch step; return its loss and gradients.
+
+    ``flow_holder`` is the module whose ``flow`` attribute is the flow, ``critic_net`` the critic's MLP.
+    """
+    from tensordict import TensorDict
+
+    flow_holder.flow = flow()
+    critic_net.load_state_dict(critic().state_dict())
+    critic_net.double()
+    batch = minibatch(lambda t: TensorDict({"policy": t}, batch_size=[t.shape[0]]))
+    torch.manual_seed(0)  # the compression sample's noise, as in reference()
+    loss, _ = alg.minibatch_loss(batch, first=False)
+    loss.backward()
+    grads = {f"flow.{n}": p.grad for n, p in flow_holder.flow.named_parameters()}
+    grads.update({f"critic.{n}": p.grad for n, p in critic_net.named_parameters()})
+    return loss.item(), grads
+
+
+def assert_matches_core(loss: float, grads: dict[str, torch.Tensor]) -> None:
+    """Assert an adapter's loss and gradients equal the core's reference and the stored numbers."""
+    ref_loss, ref_grads = reference()
+    assert abs(loss - ref_loss) <= 1e-12 * abs(ref_loss)
+    assert sorted(grads) == sorted(ref_grads)
+    for name, grad in grads.items():
+        torch.testing.assert_close(grad, ref_grads[name], rtol=1e-10, atol=1e-12, msg=name)
+    stored, mine = golden(), summary(loss, grads)
+    assert abs(mine["loss"] - stored["loss"]) <= 1e-9 * abs(stored["loss"])
+    for name, norm in mine["grad_norms"].items():
+        assert abs(norm - stored["grad_norms"][name]) <= 1e-8 * abs(stored["grad_norms"][name]) + 1e-15, name

@@ -15,7 +15,7 @@ from isaaclab_tasks_ext.compare.report import write_table
 from isaaclab_tasks_ext.preflight import check_checkpoint
 
 BASE = ["--task", "Isaac-Cartpole-Direct", "--num_envs", "16", "--max_iterations", "2", "--out", "runs/x"]
-FPO = Agent(
+FPO = Agent(  # a second flow algorithm: one table entry (also used by test_isaaclab_configs)
     name="fpo",
     gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"),
     label="FPO",

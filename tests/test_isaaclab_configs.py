@@ -289,20 +289,14 @@ def test_register_reports_and_warns_about_unknown_ids(monkeypatch) -> None:
 def test_a_second_flow_agent_is_one_table_entry(monkeypatch, tmp_path) -> None:
     """A fake ``fpo`` entry in AGENTS is registered on every task id, accepted by preflight and by genpo-compare."""
     from isaaclab_tasks_ext import preflight, registration
-    from isaaclab_tasks_ext.agents import AGENTS, Agent
+    from isaaclab_tasks_ext.agents import AGENTS
     from isaaclab_tasks_ext.compare.cli import parse_args, train_command
 
     for row in TASKS:  # give the specs back untouched afterwards
         monkeypatch.setattr(gym.spec(row.task_id), "kwargs", dict(gym.spec(row.task_id).kwargs))
-    fpo = Agent(
-        name="fpo",
-        gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"),
-        label="FPO",
-        checkpoint_marker="fpo",
-        config_module="agents_cfg.fpo_tasks",
-        class_suffix="FPORunnerCfg",
-    )
-    monkeypatch.setitem(AGENTS, "fpo", fpo)
+    from test_compare_agents import FPO
+
+    monkeypatch.setitem(AGENTS, "fpo", FPO)
     report = registration.register()
     assert report.ok and report.registered["Isaac-Ant-Direct"] == {
         "genpo": "agents_cfg.tasks:AntDirectGenPORunnerCfg",

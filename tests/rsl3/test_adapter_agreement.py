@@ -10,32 +10,15 @@ from genpo_rsl.rsl_version import rsl_rl_major, rsl_rl_version
 if rsl_rl_major() != 3:
     pytest.skip(f"rsl-rl-lib 3.x adapter; installed rsl-rl-lib is {rsl_rl_version()}", allow_module_level=True)
 
-from adapter_case import SETTINGS, critic, flow, golden, minibatch, reference, summary
+from adapter_case import SETTINGS, adapter_step, assert_matches_core
 from rsl3_runner import make_runner
-from tensordict import TensorDict
 
 
 def test_rsl3_adapter_matches_the_core_and_the_rsl5_adapter(tmp_path) -> None:
     """Same loss and gradients as the core's reference and as the numbers the 5.x adapter test checks."""
     runner = make_runner(tmp_path, num_envs=8, policy={"critic_hidden_dims": [32, 32]}, **SETTINGS)
-    alg = runner.alg
-    alg.policy.actor.flow = flow()
-    alg.policy.critic.load_state_dict(critic().state_dict())
-    alg.policy.critic.double()
-    batch = minibatch(lambda t: TensorDict({"policy": t}, batch_size=[t.shape[0]]))
-    torch.manual_seed(0)
-    loss, _ = alg.minibatch_loss(batch, first=False)
-    loss.backward()
-    grads = {f"flow.{n}": p.grad for n, p in alg.policy.flow.named_parameters()}
-    grads.update({f"critic.{n}": p.grad for n, p in alg.policy.critic.named_parameters()})
-    ref_loss, ref_grads = reference()
-    assert loss.item() == pytest.approx(ref_loss, rel=1e-12)
-    for name, grad in grads.items():
-        torch.testing.assert_close(grad, ref_grads[name], rtol=1e-10, atol=1e-12, msg=name)
-    stored = golden()
-    assert summary(loss.item(), grads)["loss"] == pytest.approx(stored["loss"], rel=1e-9)
-    for name, norm in summary(loss.item(), grads)["grad_norms"].items():
-        assert norm == pytest.approx(stored["grad_norms"][name], rel=1e-8), name
+    loss, grads = adapter_step(runner.alg, runner.alg.policy.actor, runner.alg.policy.critic)
+    assert_matches_core(loss, grads)
 
 
 def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
