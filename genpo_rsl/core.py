@@ -198,7 +198,7 @@ class GenPOCore:
         dummy, log_prob = self.rollout_dummy_actions()
         self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob})
         self.health.keep()
-        sums: dict[str, float] = {}
+        sums: dict[str, torch.Tensor] = {}  # summed on the device, read once at the end (no per-term sync)
         count = 0
         spreads: dict[str, torch.Tensor] = {}
         for step, batch in enumerate(self.minibatches()):
@@ -215,10 +215,7 @@ class GenPOCore:
             self.optimizer.step()  # type: ignore[attr-defined]
             self.after_step()
             for key, value in terms.items():
-                if key != "roundtrip_error":
-                    sums[key] = sums.get(key, 0.0) + value.item()
-            if step == 0:
-                roundtrip_error = terms["roundtrip_error"].item()
+                sums[key] = sums[key] + value.detach() if key in sums else value.detach()
             count += 1
         params = {
             f"values of {kind} parameter '{name}'": param.detach()
@@ -228,8 +225,8 @@ class GenPOCore:
         self.health.check(params, " after the update")
         self.finish_update()
         self.health.iteration += 1
-        losses = {(self.VALUE_KEY if k == "value" else k): v / max(count, 1) for k, v in sums.items()}
-        losses["roundtrip_error"] = roundtrip_error if count else 0.0
+        losses = {(self.VALUE_KEY if k == "value" else k): v.item() / count for k, v in sums.items()}
+        losses["roundtrip_error"] = sums["roundtrip_error"].item() if count else 0.0  # first minibatch only
         losses.update({key: value.mean().item() for key, value in spreads.items()})
         # every stored and new log-prob and parameter was checked: a non-finite value would have raised
         losses["nonfinite_fraction"] = 0.0
