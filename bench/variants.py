@@ -74,14 +74,44 @@ def table(variants: dict[str, str], algorithm: str) -> str:
     return "\n".join(lines)
 
 
+def plot(variants: dict[str, str], algorithm: str, path: str, title: str) -> None:
+    """Write the mean return per iteration of each variant (mean over its seeds) to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, folder in variants.items():
+        runs = sorted(glob.glob(os.path.join(folder, "runs", f"{algorithm}_seed*")))
+        curves = [
+            read_scalars(r).get("Train/mean_reward", []) for r in runs if os.path.exists(os.path.join(r, "done.json"))
+        ]
+        if curves:
+            length = min(len(c) for c in curves)
+            ax.plot(range(1, length + 1), [statistics.fmean(c[i] for c in curves) for i in range(length)], label=label)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("mean episode return")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main() -> None:
-    """Print the table of the given variants."""
+    """Print the table of the given variants (and plot their curves with ``--plot``)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("variants", nargs="+", metavar="LABEL=FOLDER")
     parser.add_argument("--algorithm", default="genpo", help="run folder prefix (genpo, ppo, ppo_matched, ...)")
+    parser.add_argument("--plot", help="also write a PNG of the return curves here")
+    parser.add_argument("--title", default="", help="title of the plot")
     args = parser.parse_args()
     variants = dict(v.split("=", 1) for v in args.variants)
     print(table(variants, args.algorithm))
+    if args.plot:
+        plot(variants, args.algorithm, args.plot, args.title)
 
 
 if __name__ == "__main__":
