@@ -8,7 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from variants import cell, window  # noqa: E402
+from variants import cell, window
 
 
 def test_window_takes_five_values_ending_at_the_fraction() -> None:
