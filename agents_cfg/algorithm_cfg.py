@@ -34,7 +34,7 @@ class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     compression_coef: float = 0.01
     """Weight ν of the compression loss C of the halves' gap x_N - y_N (paper: 0.01)."""
 
-    compression_form: Literal["squared_norm", "norm", "mean_square"] = "mean_square"
+    compression_form: Literal["squared_norm", "norm", "mean_square"] = "squared_norm"
     """C = E‖x−y‖² (paper), E‖x−y‖₂ (released code) or E‖x−y‖²/d (genpo_rsl 0.1); see docs/algorithm.md."""
 
     compression_fraction: float = 1.0

@@ -134,7 +134,7 @@ class GenPOCore:
     # -- set-up --------------------------------------------------------------------------------------------------
 
     def init_genpo(
-        self, compression_coef: float = 0.01, compression_fraction: float = 1.0, compression_form: str = "mean_square"
+        self, compression_coef: float = 0.01, compression_fraction: float = 1.0, compression_form: str = "squared_norm"
     ) -> None:
         """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch and the form of ``C``.
 
