@@ -11,6 +11,7 @@ The other version's class names raise an ``ImportError`` naming both versions.
 """
 
 from genpo_rsl.cloning import behavior_clone
+from genpo_rsl.demonstrations import Demonstrations, load_demonstrations
 from genpo_rsl.flow import GenPOFlow
 from genpo_rsl.health import GenPONumericalError
 from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
@@ -18,11 +19,27 @@ from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version
 if rsl_rl_major() == 3:
     from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
 
-    __all__ = ["GenPO", "GenPOActorCritic", "GenPOFlow", "GenPONumericalError", "behavior_clone"]
+    __all__ = [
+        "Demonstrations",
+        "GenPO",
+        "GenPOActorCritic",
+        "GenPOFlow",
+        "GenPONumericalError",
+        "behavior_clone",
+        "load_demonstrations",
+    ]
 elif rsl_rl_major() == 5:
     from genpo_rsl.rsl5 import GenPO, GenPOActor
 
-    __all__ = ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError", "behavior_clone"]
+    __all__ = [
+        "Demonstrations",
+        "GenPO",
+        "GenPOActor",
+        "GenPOFlow",
+        "GenPONumericalError",
+        "behavior_clone",
+        "load_demonstrations",
+    ]
 else:
     raise ImportError(
         f"genpo_rsl supports rsl-rl-lib {' and '.join(f'{m}.x' for m in SUPPORTED_MAJORS)}; "

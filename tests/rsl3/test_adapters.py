@@ -28,7 +28,15 @@ def test_rsl5_exports_the_5x_classes() -> None:
     from genpo_rsl.rsl5 import GenPO, GenPOActor
 
     assert genpo_rsl.GenPO is GenPO and genpo_rsl.GenPOActor is GenPOActor
-    assert sorted(genpo_rsl.__all__) == ["GenPO", "GenPOActor", "GenPOFlow", "GenPONumericalError", "behavior_clone"]
+    assert sorted(genpo_rsl.__all__) == [
+        "Demonstrations",
+        "GenPO",
+        "GenPOActor",
+        "GenPOFlow",
+        "GenPONumericalError",
+        "behavior_clone",
+        "load_demonstrations",
+    ]
 
 
 @pytest.mark.skipif(MAJOR != 5, reason=f"rsl-rl-lib 5.x dispatch; installed rsl-rl-lib is {rsl_rl_version()}")
@@ -51,11 +59,13 @@ def test_rsl3_exports_the_3x_classes() -> None:
 
     assert genpo_rsl.GenPO is GenPO and genpo_rsl.GenPOActorCritic is GenPOActorCritic
     assert sorted(genpo_rsl.__all__) == [
+        "Demonstrations",
         "GenPO",
         "GenPOActorCritic",
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",
+        "load_demonstrations",
     ]
 
 
