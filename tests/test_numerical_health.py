@@ -58,6 +58,7 @@ def assert_loads_state(path: str, state: dict, iteration: int) -> OnPolicyRunner
 def test_diagnostics_are_logged_every_iteration(tmp_path) -> None:
     runner = small_runner(log_dir=str(tmp_path))
     runner.learn(2)
+    runner.logger.writer.flush()  # the writer flushes every 10 s by itself: read after an explicit flush
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     events = EventAccumulator(str(tmp_path))
