@@ -13,15 +13,19 @@ what=${1:-all}
 
 if [[ $what == humanoid || $what == all ]]; then  # 512 envs x 32 steps x 92 iterations = 1.5 M env steps per run
     $C --task Isaac-Humanoid-Direct --seeds 3 --num_envs 512 --max_iterations 92 \
-        --algorithms ppo ppo_matched genpo --out $OUT/humanoid_direct
+        --algorithms ppo ppo_matched genpo --out $OUT/humanoid_direct -- agent.save_interval=5
 fi
 if [[ $what == ant_long || $what == all ]]; then  # 512 x 32 x 306 = 5.0 M env steps (3x the earlier 1.64 M)
     $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 306 \
-        --algorithms ppo ppo_matched genpo --out $OUT/ant_direct_long
+        --algorithms ppo ppo_matched genpo --out $OUT/ant_direct_long -- agent.save_interval=10
 fi
 if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
+    # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
+    if [[ ! -e $OUT/ablation_default && -e runs/objective/ant_squared_norm_scaled ]]; then
+        mkdir -p $OUT && cp -r runs/objective/ant_squared_norm_scaled $OUT/ablation_default
+    fi
     ablate() { $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms genpo \
-        "${@:2}" --out $OUT/ablation_$1; }
+        --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5; }
     ablate default
     ablate n2 --genpo_override agent.actor.num_flow_steps=2
     ablate p095 --genpo_override agent.actor.mix_p=0.95

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ pytest.importorskip("isaaclab")
 pytestmark = [pytest.mark.e2e, pytest.mark.isaaclab]
 
 from isaaclab_tasks_ext.assets import build_offline_assets  # noqa: E402
+from isaaclab_tasks_ext.compare.aggregate import read_curve  # noqa: E402
 from isaaclab_tasks_ext.compare.cli import main  # noqa: E402
 
 
@@ -47,3 +49,11 @@ def test_compare_cartpole_tiny_and_resume(tmp_path, monkeypatch, capsys) -> None
     capsys.readouterr()
     main(args)  # resume: every run is reused, nothing is retrained
     assert capsys.readouterr().out.count("finished earlier") == 4
+    # a half-finished run (no done.json, a budget of 4) continues from its final checkpoint model_1.pt
+    genpo_run = os.path.join(out, "runs", "genpo_seed0")
+    os.remove(os.path.join(genpo_run, "done.json"))
+    main([*args[:-3], "4", "--algorithms", "genpo", "--seeds", "1", "--out", out])
+    assert "resuming from logs" in capsys.readouterr().out
+    curve = read_curve(genpo_run, "genpo", 0, 16 * 16)
+    assert curve.iterations == [0, 1, 2, 3]
+    assert len(glob.glob(os.path.join(genpo_run, "logs", "rsl_rl", "*", "*", "model_3.pt"))) == 1

@@ -4,8 +4,9 @@ The algorithms are the entries of ``isaaclab_tasks_ext.agents.AGENTS`` (``--algo
 ``ppo_matched`` is the stock PPO with its initial std set to GenPO's initial action spread, 1/sqrt(2)).
 
 Each (algorithm, seed) is one run of IsaacLab's own ``isaaclab train --rl_library rsl_rl`` in
-``OUT/runs/<algorithm>_seed<seed>/``; a run that finished (``done.json``) is not redone, so an interrupted comparison
-resumes where it stopped. Then ``OUT`` receives ``curves.csv``/``curves.json``, ``comparison.png``, ``results.md``
+``OUT/runs/<algorithm>_seed<seed>/``; a run that finished (``done.json``) is not redone, and a run that was stopped
+half-way continues from its newest readable checkpoint ``model_<k>.pt`` (IsaacLab's ``--checkpoint``, with the
+``max_iterations − k`` iterations left; ``-- agent.save_interval=5`` makes checkpoints frequent). Then ``OUT`` receives ``curves.csv``/``curves.json``, ``comparison.png``, ``results.md``
 and ``summary.json``.
 
     genpo-compare --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 150 --out runs/cartpole
@@ -14,6 +15,7 @@ and ``summary.json``.
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import re
@@ -22,12 +24,15 @@ import subprocess
 import sys
 import time
 
+import torch
+
 from isaaclab_tasks_ext.agents import AGENTS, GENPO, PPO, get_agent
 from isaaclab_tasks_ext.cli import CALLBACK
 from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
 from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
 
 ITERATION_LINE = re.compile(r"Learning iteration (\d+)/(\d+)")
+CHECKPOINT_NAME = re.compile(r"model_(\d+)\.pt")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -69,8 +74,10 @@ def overrides(args: argparse.Namespace, algorithm: str) -> list[str]:
     return [*get_agent(algorithm).overrides, *args.extra, *getattr(args, f"{algorithm}_override", [])]
 
 
-def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[str]:
-    """Return IsaacLab's own train command for one run."""
+def train_command(
+    args: argparse.Namespace, algorithm: str, seed: int, resume: tuple[str, int] | None = None
+) -> list[str]:
+    """Return IsaacLab's own train command for one run; ``resume = (checkpoint, k)`` continues after iteration k."""
     isaaclab = shutil.which("isaaclab", path=os.path.dirname(sys.executable)) or "isaaclab"
     return [
         isaaclab,
@@ -84,7 +91,8 @@ def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[s
         "--num_envs",
         str(args.num_envs),
         "--max_iterations",
-        str(args.max_iterations),
+        str(args.max_iterations - resume[1] if resume else args.max_iterations),
+        *(["--checkpoint", resume[0]] if resume else []),
         "--seed",
         str(seed),
         "--device",
@@ -96,14 +104,49 @@ def train_command(args: argparse.Namespace, algorithm: str, seed: int) -> list[s
     ]
 
 
+def resume_point(run_dir: str, max_iterations: int) -> tuple[str, int] | None:
+    """Return ``(checkpoint, k)`` of the newest readable ``model_<k>.pt`` under ``run_dir`` with ``k < max_iterations``.
+
+    A run killed while writing its checkpoint leaves an unreadable file: the one before it is used instead. rsl_rl
+    restarts at the saved iteration number, so a resumed run logs iterations ``k .. max_iterations − 1`` again from
+    the state after update ``k`` (one update more than an uninterrupted run; iteration ``k`` is logged twice and the
+    later value is kept).
+    """
+    found = []
+    for path in glob.glob(os.path.join(run_dir, "logs", "**", "model_*.pt"), recursive=True):
+        match = CHECKPOINT_NAME.fullmatch(os.path.basename(path))
+        if match and int(match[1]) < max_iterations:
+            found.append((int(match[1]), os.path.getmtime(path), os.path.abspath(path)))
+    for iteration, _, path in sorted(found, reverse=True):
+        try:
+            torch.load(path, map_location="cpu", weights_only=False)
+        except Exception:  # truncated or corrupt: try the previous checkpoint
+            continue
+        return path, iteration
+    return None
+
+
 def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, label: str) -> None:
-    """Run one training in ``run_dir`` (cwd, so IsaacLab's ``logs/`` lands there), streaming progress."""
-    if os.path.exists(run_dir):
-        shutil.rmtree(run_dir)  # a half-finished run restarts from scratch
-    os.makedirs(run_dir)
-    command = train_command(args, algorithm, seed)
+    """Run one training in ``run_dir`` (cwd, so IsaacLab's ``logs/`` lands there), streaming progress.
+
+    A half-finished run continues from its newest checkpoint (:func:`resume_point`); without one it starts again.
+    """
+    resume = resume_point(run_dir, args.max_iterations) if os.path.isdir(run_dir) else None
+    if resume is None and os.path.exists(run_dir):
+        shutil.rmtree(run_dir)  # stopped before its first checkpoint: start again
+    os.makedirs(run_dir, exist_ok=True)
+    if resume and resume[1] == args.max_iterations - 1:  # stopped after writing its final checkpoint
+        print(f"{label}: its final checkpoint exists, marking it finished")
+        write_done(run_dir, [], 0.0, resume)
+        return
+    if resume:
+        print(
+            f"{label}: resuming from {os.path.relpath(resume[0], run_dir)} ({args.max_iterations - resume[1]} "
+            f"of {args.max_iterations} iterations left)"
+        )
+    command = train_command(args, algorithm, seed, resume)
     start = time.time()
-    with open(os.path.join(run_dir, "train.log"), "w", buffering=1) as log:  # line-buffered: tail -f works
+    with open(os.path.join(run_dir, "train.log"), "a" if resume else "w", buffering=1) as log:  # line-buffered
         proc = subprocess.Popen(command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert proc.stdout is not None
         for line in proc.stdout:
@@ -120,8 +163,13 @@ def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, l
         raise SystemExit(
             f"genpo-compare: run {label} failed (exit {code}); see {run_dir}/train.log\n  {' '.join(command)}"
         )
+    write_done(run_dir, command, time.time() - start, resume)
+
+
+def write_done(run_dir: str, command: list[str], wall_s: float, resume: tuple[str, int] | None) -> None:
+    """Mark a run finished (``done.json``: the last command, its wall time and the checkpoint it resumed from)."""
     with open(os.path.join(run_dir, "done.json"), "w") as f:
-        json.dump({"command": command, "wall_s": time.time() - start}, f)
+        json.dump({"command": command, "wall_s": wall_s, "resumed_from": resume and resume[0]}, f)
 
 
 def steps_per_iteration(run_dir: str, num_envs: int) -> int:
