@@ -39,3 +39,6 @@ class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
 
     compression_fraction: float = 1.0
     """Share of each minibatch the compression loss is evaluated on, in (0, 1] (paper: 1.0)."""
+
+    cuda_graphs: bool = False
+    """Replay the flow's rollout and minibatch passes as CUDA graphs (GPU only; same numbers, fewer kernel launches)."""

@@ -10,7 +10,8 @@ Sections (every number measured in this one run, on one device):
 2. One full rsl_rl iteration (rollout of the task's stock ``num_steps_per_env`` + update, 5 epochs x 4 minibatches)
    of GenPO and of PPO through the stock ``OnPolicyRunner`` on a GPU-resident stand-in environment
    (``bench/standin_env.py``), eager, then compiled (``torch_compile_mode="default"``) for a few sizes. Collection
-   counts ``alg.act`` + ``alg.process_env_step`` only: the environment's own step is timed apart.
+   counts ``alg.act`` + ``alg.process_env_step`` only: the environment's own step is timed apart. Then GenPO with
+   ``cuda_graphs=True`` (2c) at every size (``--graph_sizes``; none on the CPU).
 3. Per-action latency of the exported policy (``actor.as_jit()`` scripted, zero noise) at batch 1.
 
 A global time guard skips the remaining compiled rows once ``--time-guard`` seconds have passed (or when the next
@@ -84,6 +85,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "latency_calls": 200,
         "compile_sizes": ["ant", "humanoid", "h1", "shadow_hand", "go2", "anymal_d"],
         "compile_iteration_sizes": ["ant", "shadow_hand"],
+        "graph_sizes": list(TASKS),
         "out": os.path.join(ROOT, "docs", "gpu.md"),
         "json": os.path.join(ROOT, "bench", "out", "gpu.json"),
     },
@@ -96,6 +98,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "latency_calls": 20,
         "compile_sizes": [],
         "compile_iteration_sizes": [],
+        "graph_sizes": [],  # CUDA graphs need a GPU (on a CPU, cuda_graphs=True warns and runs eagerly)
         "out": os.path.join(ROOT, "bench", "out", "gpu_cpu.md"),
         "json": os.path.join(ROOT, "bench", "out", "gpu_cpu.json"),
     },
@@ -138,7 +141,12 @@ def sync(device: str) -> None:
 
 
 def runner_cfg(
-    algorithm: str, size: TaskSize, hidden: list[int], time_hidden: list[int], compile_mode: str | None
+    algorithm: str,
+    size: TaskSize,
+    hidden: list[int],
+    time_hidden: list[int],
+    compile_mode: str | None,
+    cuda_graphs: bool = False,
 ) -> dict[str, Any]:
     """Return the OnPolicyRunner config of GenPO (``"genpo"``) or Gaussian PPO (``"ppo"``) for one task size."""
     norm = size.obs_normalization
@@ -159,7 +167,7 @@ def runner_cfg(
         "torch_compile_mode": compile_mode,
     }
     if algorithm == "genpo":
-        cfg["algorithm"].update(class_name="genpo_rsl:GenPO", compression_coef=0.01)
+        cfg["algorithm"].update(class_name="genpo_rsl:GenPO", compression_coef=0.01, cuda_graphs=cuda_graphs)
         cfg["actor"] = {
             "class_name": "genpo_rsl:GenPOActor",
             "hidden_dims": hidden,
@@ -184,11 +192,11 @@ def runner_cfg(
 
 
 def build_runner(
-    algorithm: str, size: TaskSize, opts: argparse.Namespace, compile_mode: str | None
+    algorithm: str, size: TaskSize, opts: argparse.Namespace, compile_mode: str | None, cuda_graphs: bool = False
 ) -> tuple[OnPolicyRunner, StandinEnv]:
     """Return a stock OnPolicyRunner (no logging) on a stand-in environment of the task's sizes."""
     env = StandinEnv(opts.num_envs, size.num_obs, size.num_actions, device=opts.device, seed=0)
-    cfg = runner_cfg(algorithm, size, hidden_of(size, opts), TIME_HIDDEN, compile_mode)
+    cfg = runner_cfg(algorithm, size, hidden_of(size, opts), TIME_HIDDEN, compile_mode, cuda_graphs)
     torch.manual_seed(0)
     with contextlib.redirect_stdout(io.StringIO()):  # the runner prints the models
         runner = OnPolicyRunner(env, cfg, log_dir=None, device=opts.device)
@@ -357,15 +365,32 @@ def section_iteration(name: str, opts: argparse.Namespace, compile_mode: str | N
     return row
 
 
+def section_iteration_graphs(name: str, opts: argparse.Namespace, eager: dict[str, Any]) -> dict[str, Any]:
+    """One rsl_rl iteration of GenPO with ``cuda_graphs=True`` at one size, against the eager rows of ``eager``."""
+    runner, env = build_runner("genpo", TASKS[name], opts, None, cuda_graphs=True)
+    row: dict[str, Any] = {"genpo": time_iterations(runner, env, opts, warmup=1)}  # warm-up = capture
+    del runner, env
+    release(opts.device)
+    for key in ("collect", "update", "total"):
+        if "genpo" in eager:
+            row[f"speedup_{key}"] = eager["genpo"][key] / row["genpo"][key]
+            row[f"ratio_{key}"] = row["genpo"][key] / eager["ppo"][key]
+    return row
+
+
 def run(opts: argparse.Namespace) -> dict[str, Any]:
     """Run every section; return the results (also the input of :func:`render`)."""
     clock = Clock(opts.time_guard, opts.hard_limit)
     results: dict[str, Any] = {"meta": meta(opts), "actor_cost": {}, "actor_cost_compiled": {}}
-    results.update(iteration={}, iteration_compiled={})
+    results.update(iteration={}, iteration_compiled={}, iteration_graphs={})
     clock.log(f"device {results['meta']['device_name']}, torch {torch.__version__}, sizes {' '.join(opts.sizes)}")
     for name in opts.sizes:
         results["actor_cost"][name] = guarded(clock, f"actor cost {name}", section_actor_cost, name, opts)
         results["iteration"][name] = guarded(clock, f"iteration {name}", section_iteration, name, opts, None)
+        if name in opts.graph_sizes:
+            eager = results["iteration"][name]
+            row = guarded(clock, f"iteration cuda_graphs {name}", section_iteration_graphs, name, opts, eager)
+            results["iteration_graphs"][name] = row
     compile_s: list[float] = []  # durations of the compiled actor-cost rows: the estimate of the next one
     for name in [s for s in opts.compile_sizes if s in opts.sizes]:
         reason = clock.skip_reason(max(compile_s, default=0.0))
@@ -516,6 +541,7 @@ def render(results: dict[str, Any]) -> str:
     out += table(header, rows) if rows else ["(no compiled sizes requested: `--compile_sizes NAME ...`)"]
     out += iteration_section(results["iteration"], hidden, m, compiled=False)
     out += iteration_section(results["iteration_compiled"], hidden, m, compiled=True)
+    out += graphs_section(results.get("iteration_graphs", {}), results["iteration"], hidden)
     out += latency_section(results["iteration"], hidden, m)
     out += warnings_section(results)
     return "\n".join(out) + "\n"
@@ -524,8 +550,8 @@ def render(results: dict[str, Any]) -> str:
 def warnings_section(results: dict[str, Any]) -> list[str]:
     """Return the lines listing the warnings raised while measuring each row (none: a line saying so)."""
     out = ["", "## Warnings raised during the measurements", ""]
-    for section in ("actor_cost", "iteration", "actor_cost_compiled", "iteration_compiled"):
-        for name, row in results[section].items():
+    for section in ("actor_cost", "iteration", "actor_cost_compiled", "iteration_compiled", "iteration_graphs"):
+        for name, row in results.get(section, {}).items():
             out += [f"- {section} / {name}: `{note}`" for note in row.get("warnings", [])]
     return out if len(out) > 3 else [*out, "(none)"]
 
@@ -571,6 +597,30 @@ def iteration_section(
     return out + (table(header, rows) if rows else [none])
 
 
+def graphs_section(rows_in: dict[str, Any], eager: dict[str, Any], hidden: list[int] | None) -> list[str]:
+    """Return the lines of the GenPO ``cuda_graphs=True`` iteration table."""
+    out = [
+        "",
+        "### 2c. One rsl_rl iteration, GenPO with CUDA graphs",
+        "",
+        "GenPO with `cuda_graphs=True` (`genpo_rsl/cuda_graphs.py`: the rollout sample and each minibatch's flow "
+        "passes, forward and backward, replayed as captured CUDA graphs), the same set-up as section 2; the "
+        "warm-up iteration includes the capture. Eager PPO and GenPO are section 2's rows.",
+        "",
+    ]
+    header = ["task", "obs x act", "hidden", "GenPO graphs collect", "update", "total", "first (capture)"]
+    header += ["speed-up vs eager GenPO", "GenPO graphs / PPO total"]
+    rows = []
+    for name, r in rows_in.items():
+        cells = not_measured(r, len(header) - 3)
+        if cells is None:
+            g = r["genpo"]
+            cells = [ms(g[k]) for k in ("collect", "update", "total")] + [f"{g['warmup']:.1f} s"]
+            cells += [ratio(r[k]) if k in r else "—" for k in ("speedup_total", "ratio_total")]
+        rows.append(size_cells(name, hidden) + cells)
+    return out + (table(header, rows) if rows else ["(no sizes requested: `--graph_sizes NAME ...`)"])
+
+
 def latency_section(rows_in: dict[str, Any], hidden: list[int] | None, m: dict[str, Any]) -> list[str]:
     """Return the lines of the batch-1 export latency table."""
     on_cpu = m["device"] == "cpu"
@@ -612,6 +662,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--compile_sizes", nargs="*", choices=list(TASKS), help="sizes of the compiled (b') rows")
     parser.add_argument(
         "--compile_iteration_sizes", nargs="*", choices=list(TASKS), help="sizes of the compiled iteration rows"
+    )
+    parser.add_argument(
+        "--graph_sizes", nargs="*", choices=list(TASKS), help="sizes of the GenPO cuda_graphs=True iteration rows"
     )
     parser.add_argument("--hidden", type=int, nargs="+", help="override every MLP's hidden sizes (tiny test runs)")
     parser.add_argument("--time_guard", type=float, default=360.0, help="no compiled row starts after this (s)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from genpo_rsl.config_keys import accepted_keys
+from genpo_rsl.cuda_graphs import FlowGraphs, FlowPasses, sample_flow
 from genpo_rsl.health import HealthGuard
 from genpo_rsl.objective import COMPRESSION_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
 from genpo_rsl.policy import FlowPolicy
@@ -39,8 +41,12 @@ class Minibatch:
     old_values: torch.Tensor
 
 
-def check_genpo_args(compression_coef: float, compression_fraction: float, compression_form: str) -> None:
+def check_genpo_args(
+    compression_coef: float, compression_fraction: float, compression_form: str, cuda_graphs: bool
+) -> None:
     """Raise ``ValueError`` naming the bad GenPO setting and what is allowed."""
+    if not isinstance(cuda_graphs, bool):
+        raise ValueError(f"GenPO: cuda_graphs={cuda_graphs!r} is invalid; allowed: True or False.")
     if compression_form not in COMPRESSION_FORMS:
         raise ValueError(
             f"GenPO: compression_form={compression_form!r} is invalid; allowed: {list(COMPRESSION_FORMS)}."
@@ -94,6 +100,7 @@ class GenPOCore:
     compression_coef: float
     compression_fraction: float
     compression_form: str
+    cuda_graphs: bool
     health: HealthGuard
 
     # -- what an adapter provides --------------------------------------------------------------------------------
@@ -134,17 +141,25 @@ class GenPOCore:
     # -- set-up --------------------------------------------------------------------------------------------------
 
     def init_genpo(
-        self, compression_coef: float = 0.01, compression_fraction: float = 1.0, compression_form: str = "squared_norm"
+        self,
+        compression_coef: float = 0.01,
+        compression_fraction: float = 1.0,
+        compression_form: str = "squared_norm",
+        cuda_graphs: bool = False,
     ) -> None:
-        """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch and the form of ``C``.
+        """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch, the form of ``C``, graphs.
 
         ``compression_fraction`` in (0, 1] is the share of each minibatch the compression loss is evaluated on (a
         fresh flow sample costs 2N velocity passes; 1.0 is the paper's setting). ``compression_form``: see
-        :data:`~genpo_rsl.objective.COMPRESSION_FORMS`.
+        :data:`~genpo_rsl.objective.COMPRESSION_FORMS`. ``cuda_graphs``: replay the flow's rollout and minibatch
+        passes as CUDA graphs (:mod:`genpo_rsl.cuda_graphs`; same numbers as eager, fewer launches); on a CPU device
+        it warns once and runs eagerly.
         """
         self.compression_coef = compression_coef
         self.compression_fraction = compression_fraction
         self.compression_form = compression_form
+        self.cuda_graphs = cuda_graphs
+        self._flow_graphs: FlowGraphs | None = None
         self.health = HealthGuard(self._snapshot, self.gpu_global_rank)  # type: ignore[attr-defined]
         self.health.owner = self
 
@@ -163,9 +178,26 @@ class GenPOCore:
 
     # -- rollout -------------------------------------------------------------------------------------------------
 
+    @property
+    def flow_graphs(self) -> FlowGraphs | None:
+        """Return the CUDA graphs of the flow when ``cuda_graphs`` is on and the device is a GPU, else ``None``."""
+        if not self.cuda_graphs:
+            return None
+        if self._flow_graphs is None:
+            device = self.device  # type: ignore[attr-defined]
+            if torch.device(device).type != "cuda":
+                warnings.warn(
+                    f"GenPO: cuda_graphs=True needs a CUDA device; running eagerly on {device}.", stacklevel=2
+                )
+                self.cuda_graphs = False
+                return None
+            self._flow_graphs = FlowGraphs(self.flow_policy.flow)
+        return self._flow_graphs
+
     def sample_checked(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Return ``(ã, z, log π)`` of a rollout step; refuse non-finite values before the environment sees them."""
-        dummy, z, log_prob = self.flow_policy.sample(obs)
+        cond, graphs = self.flow_policy.flow_condition(obs), self.flow_graphs
+        dummy, z, log_prob = graphs.sample(cond) if graphs else sample_flow(self.flow_policy.flow, cond)
         if not bool(torch.isfinite(dummy).all() & torch.isfinite(log_prob).all()):  # one sync per step
             step = f" at rollout step {self.storage.step}"  # type: ignore[attr-defined]
             self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob}, step)
@@ -179,12 +211,11 @@ class GenPOCore:
         Before the first optimizer step the policy *is* the rollout policy, so the KL is 0 exactly, as in PPO (the
         estimate would be ±1e-8 round-trip noise and flip the adaptive rule's ``kl > 0`` test at random).
         """
-        log_prob, z = self.flow_policy.log_prob(batch.obs, batch.dummy_actions)
+        log_prob, z, gap = self.flow_passes(batch)
         self.health.check({"new log-probs of the update": log_prob.detach()})
         kl = log_prob.new_zeros(()) if first else (batch.old_log_prob - log_prob.detach()).mean()
         self.adapt_learning_rate(kl)
         values = self.critic_values(batch.obs)
-        gap = self.flow_policy.halves_gap(self.compression_rows(batch.obs))
         loss, terms = genpo_loss(
             self.objective, log_prob, batch.old_log_prob, batch.advantages, values, batch.old_values, batch.returns, gap
         )
@@ -192,6 +223,19 @@ class GenPOCore:
         if first:  # parameters are still those of the rollout: F⁻¹(ã) must give back z_old
             terms["roundtrip_error"] = (z.detach() - batch.old_latent).abs().max()
         return loss, terms
+
+    def flow_passes(self, batch: Minibatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N)``: the stored actions' likelihood, the gap of fresh samples.
+
+        The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch.
+        """
+        flow = self.flow_policy.flow
+        cond = self.flow_policy.flow_condition(batch.obs)
+        cond_gap = cond[: self.compression_count(cond.shape[0])]
+        z_gap = flow.sample_latent(cond_gap.shape[0], cond_gap)
+        graphs = self.flow_graphs
+        passes = graphs.passes if graphs else FlowPasses(flow)
+        return passes(batch.dummy_actions, cond, z_gap, cond_gap)
 
     def update(self) -> dict[str, float]:
         """Run the PPO epochs on the flow likelihood; return mean losses and GenPO diagnostics."""
@@ -238,10 +282,13 @@ class GenPOCore:
     def after_step(self) -> None:
         """Hook after ``optimizer.step()`` (5.x: RND's optimizer)."""
 
+    def compression_count(self, n: int) -> int:
+        """Return how many of a minibatch's ``n`` rows the compression loss uses (``compression_fraction``)."""
+        return n if self.compression_fraction >= 1.0 else max(1, math.ceil(self.compression_fraction * n))
+
     def compression_rows(self, obs: TensorDict) -> TensorDict:
         """Return the leading ``compression_fraction`` of the (already shuffled) minibatch."""
-        n = obs.batch_size[0]
-        return obs if self.compression_fraction >= 1.0 else obs[: max(1, math.ceil(self.compression_fraction * n))]
+        return obs[: self.compression_count(obs.batch_size[0])]
 
     def adapt_learning_rate(self, kl_mean: torch.Tensor) -> None:
         """Apply rsl_rl's adaptive learning-rate rule to the (all-reduced) KL estimate."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 from tensordict import TensorDict
 
+from genpo_rsl.cuda_graphs import sample_flow
 from genpo_rsl.flow import GenPOFlow
 
 SPREAD_STATES, SPREAD_SAMPLES = 64, 16
@@ -25,9 +26,7 @@ class FlowPolicy:
 
     def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Sample ``(ã, z, log π(ã|s))`` for a rollout step; no autograd needed."""
-        cond = self.flow_condition(obs)
-        z = self.flow.sample_latent(cond.shape[0], cond)
-        return self.flow(z, cond), z, self.flow.latent_log_prob(z)
+        return sample_flow(self.flow, self.flow_condition(obs))
 
     def log_prob(self, obs: TensorDict, dummy_actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return ``(log π(ã|s), z = F⁻¹(ã))`` of stored dummy actions under the current parameters."""
