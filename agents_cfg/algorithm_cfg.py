@@ -42,3 +42,6 @@ class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
 
     cuda_graphs: bool = False
     """Replay the flow's rollout and minibatch passes as CUDA graphs (GPU only; same numbers, fewer kernel launches)."""
+
+    allow_tf32: bool = False
+    """Let GenPO's sampling and update use TF32 matmuls (``isaaclab train`` enables TF32; GenPO turns it off for itself)."""

@@ -45,6 +45,8 @@ from actor_cost import N_STEPS, TIME_DIM, TIME_HIDDEN, measure, measure_compiled
 from rsl_rl.runners import OnPolicyRunner  # noqa: E402
 from standin_env import StandinEnv  # noqa: E402
 
+from genpo_rsl.precision import flow_precision  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -86,6 +88,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compile_sizes": ["ant", "humanoid", "h1", "shadow_hand", "go2", "anymal_d"],
         "compile_iteration_sizes": ["ant", "shadow_hand"],
         "graph_sizes": list(TASKS),
+        "tf32_sizes": ["humanoid", "ant"],
         "out": os.path.join(ROOT, "docs", "gpu.md"),
         "json": os.path.join(ROOT, "bench", "out", "gpu.json"),
     },
@@ -99,6 +102,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compile_sizes": [],
         "compile_iteration_sizes": [],
         "graph_sizes": [],  # CUDA graphs need a GPU (on a CPU, cuda_graphs=True warns and runs eagerly)
+        "tf32_sizes": [],
         "out": os.path.join(ROOT, "bench", "out", "gpu_cpu.md"),
         "json": os.path.join(ROOT, "bench", "out", "gpu_cpu.json"),
     },
@@ -146,9 +150,9 @@ def runner_cfg(
     hidden: list[int],
     time_hidden: list[int],
     compile_mode: str | None,
-    cuda_graphs: bool = False,
+    **genpo_keys: Any,
 ) -> dict[str, Any]:
-    """Return the OnPolicyRunner config of GenPO (``"genpo"``) or Gaussian PPO (``"ppo"``) for one task size."""
+    """Return the OnPolicyRunner config of GenPO (``"genpo"``, plus ``genpo_keys``) or PPO (``"ppo"``) at one size."""
     norm = size.obs_normalization
     cfg: dict[str, Any] = {
         "num_steps_per_env": size.num_steps_per_env,
@@ -167,7 +171,7 @@ def runner_cfg(
         "torch_compile_mode": compile_mode,
     }
     if algorithm == "genpo":
-        cfg["algorithm"].update(class_name="genpo_rsl:GenPO", compression_coef=0.01, cuda_graphs=cuda_graphs)
+        cfg["algorithm"].update(class_name="genpo_rsl:GenPO", compression_coef=0.01, **genpo_keys)
         cfg["actor"] = {
             "class_name": "genpo_rsl:GenPOActor",
             "hidden_dims": hidden,
@@ -192,11 +196,11 @@ def runner_cfg(
 
 
 def build_runner(
-    algorithm: str, size: TaskSize, opts: argparse.Namespace, compile_mode: str | None, cuda_graphs: bool = False
+    algorithm: str, size: TaskSize, opts: argparse.Namespace, compile_mode: str | None, **genpo_keys: Any
 ) -> tuple[OnPolicyRunner, StandinEnv]:
     """Return a stock OnPolicyRunner (no logging) on a stand-in environment of the task's sizes."""
     env = StandinEnv(opts.num_envs, size.num_obs, size.num_actions, device=opts.device, seed=0)
-    cfg = runner_cfg(algorithm, size, hidden_of(size, opts), TIME_HIDDEN, compile_mode, cuda_graphs)
+    cfg = runner_cfg(algorithm, size, hidden_of(size, opts), TIME_HIDDEN, compile_mode, **genpo_keys)
     torch.manual_seed(0)
     with contextlib.redirect_stdout(io.StringIO()):  # the runner prints the models
         runner = OnPolicyRunner(env, cfg, log_dir=None, device=opts.device)
@@ -367,14 +371,43 @@ def section_iteration(name: str, opts: argparse.Namespace, compile_mode: str | N
 
 def section_iteration_graphs(name: str, opts: argparse.Namespace, eager: dict[str, Any]) -> dict[str, Any]:
     """One rsl_rl iteration of GenPO with ``cuda_graphs=True`` at one size, against the eager rows of ``eager``."""
-    runner, env = build_runner("genpo", TASKS[name], opts, None, cuda_graphs=True)
-    row: dict[str, Any] = {"genpo": time_iterations(runner, env, opts, warmup=1)}  # warm-up = capture
-    del runner, env
-    release(opts.device)
+    row: dict[str, Any] = {}
+    for variant, keys in (("genpo", {}), ("genpo_cf", {"compression_fraction": GRAPHS_COMPRESSION_FRACTION})):
+        runner, env = build_runner("genpo", TASKS[name], opts, None, cuda_graphs=True, **keys)
+        row[variant] = time_iterations(runner, env, opts, warmup=1)  # warm-up = capture
+        del runner, env
+        release(opts.device)
     for key in ("collect", "update", "total"):
         if "genpo" in eager:
             row[f"speedup_{key}"] = eager["genpo"][key] / row["genpo"][key]
             row[f"ratio_{key}"] = row["genpo"][key] / eager["ppo"][key]
+    if "ppo" in eager:
+        row["ratio_cf_total"] = row["genpo_cf"]["total"] / eager["ppo"]["total"]
+    return row
+
+
+GRAPHS_COMPRESSION_FRACTION = 0.25
+"""Section 2c's second GenPO row: the compression loss on a quarter of each minibatch (paper: all of it)."""
+
+TF32_VARIANTS = {
+    "ppo": ("ppo", {}),
+    "genpo_graphs": ("genpo", {"cuda_graphs": True}),
+    "genpo_graphs_tf32": ("genpo", {"cuda_graphs": True, "allow_tf32": True}),
+}
+"""Section 2d's rows: name -> (algorithm, GenPO keys), all timed with TF32 matmuls on globally."""
+
+
+def section_tf32(name: str, opts: argparse.Namespace) -> dict[str, Any]:
+    """One iteration at one size with TF32 matmuls on globally, as ``isaaclab train`` sets them for rsl_rl."""
+    row: dict[str, Any] = {}
+    with flow_precision(allow_tf32=True):
+        for variant, (algorithm, keys) in TF32_VARIANTS.items():
+            runner, env = build_runner(algorithm, TASKS[name], opts, None, **keys)
+            row[variant] = time_iterations(runner, env, opts, warmup=1)
+            del runner, env
+            release(opts.device)
+    for variant in ("genpo_graphs", "genpo_graphs_tf32"):
+        row[f"ratio_{variant}"] = row[variant]["total"] / row["ppo"]["total"]
     return row
 
 
@@ -382,7 +415,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     """Run every section; return the results (also the input of :func:`render`)."""
     clock = Clock(opts.time_guard, opts.hard_limit)
     results: dict[str, Any] = {"meta": meta(opts), "actor_cost": {}, "actor_cost_compiled": {}}
-    results.update(iteration={}, iteration_compiled={}, iteration_graphs={})
+    results.update(iteration={}, iteration_compiled={}, iteration_graphs={}, iteration_tf32={})
     clock.log(f"device {results['meta']['device_name']}, torch {torch.__version__}, sizes {' '.join(opts.sizes)}")
     for name in opts.sizes:
         results["actor_cost"][name] = guarded(clock, f"actor cost {name}", section_actor_cost, name, opts)
@@ -391,6 +424,8 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
             eager = results["iteration"][name]
             row = guarded(clock, f"iteration cuda_graphs {name}", section_iteration_graphs, name, opts, eager)
             results["iteration_graphs"][name] = row
+        if name in opts.tf32_sizes:
+            results["iteration_tf32"][name] = guarded(clock, f"iteration tf32 {name}", section_tf32, name, opts)
     compile_s: list[float] = []  # durations of the compiled actor-cost rows: the estimate of the next one
     for name in [s for s in opts.compile_sizes if s in opts.sizes]:
         reason = clock.skip_reason(max(compile_s, default=0.0))
@@ -542,6 +577,7 @@ def render(results: dict[str, Any]) -> str:
     out += iteration_section(results["iteration"], hidden, m, compiled=False)
     out += iteration_section(results["iteration_compiled"], hidden, m, compiled=True)
     out += graphs_section(results.get("iteration_graphs", {}), results["iteration"], hidden)
+    out += tf32_section(results.get("iteration_tf32", {}), hidden)
     out += latency_section(results["iteration"], hidden, m)
     out += warnings_section(results)
     return "\n".join(out) + "\n"
@@ -550,7 +586,8 @@ def render(results: dict[str, Any]) -> str:
 def warnings_section(results: dict[str, Any]) -> list[str]:
     """Return the lines listing the warnings raised while measuring each row (none: a line saying so)."""
     out = ["", "## Warnings raised during the measurements", ""]
-    for section in ("actor_cost", "iteration", "actor_cost_compiled", "iteration_compiled", "iteration_graphs"):
+    sections = ("actor_cost", "iteration", "actor_cost_compiled", "iteration_compiled", "iteration_graphs")
+    for section in (*sections, "iteration_tf32"):
         for name, row in results.get(section, {}).items():
             out += [f"- {section} / {name}: `{note}`" for note in row.get("warnings", [])]
     return out if len(out) > 3 else [*out, "(none)"]
@@ -610,6 +647,7 @@ def graphs_section(rows_in: dict[str, Any], eager: dict[str, Any], hidden: list[
     ]
     header = ["task", "obs x act", "hidden", "GenPO graphs collect", "update", "total", "first (capture)"]
     header += ["speed-up vs eager GenPO", "GenPO graphs / PPO total"]
+    header += [f"+ compression_fraction {GRAPHS_COMPRESSION_FRACTION} total", "/ PPO total"]
     rows = []
     for name, r in rows_in.items():
         cells = not_measured(r, len(header) - 3)
@@ -617,8 +655,32 @@ def graphs_section(rows_in: dict[str, Any], eager: dict[str, Any], hidden: list[
             g = r["genpo"]
             cells = [ms(g[k]) for k in ("collect", "update", "total")] + [f"{g['warmup']:.1f} s"]
             cells += [ratio(r[k]) if k in r else "—" for k in ("speedup_total", "ratio_total")]
+            cells += [ms(r["genpo_cf"]["total"]), ratio(r["ratio_cf_total"]) if "ratio_cf_total" in r else "—"]
         rows.append(size_cells(name, hidden) + cells)
     return out + (table(header, rows) if rows else ["(no sizes requested: `--graph_sizes NAME ...`)"])
+
+
+def tf32_section(rows_in: dict[str, Any], hidden: list[int] | None) -> list[str]:
+    """Return the lines of the TF32 iteration table (2d)."""
+    out = [
+        "",
+        "### 2d. One rsl_rl iteration with TF32 matmuls on (what `isaaclab train` sets for rsl_rl)",
+        "",
+        "PPO runs in TF32. GenPO switches TF32 off for its own sampling and update unless `allow_tf32=True` "
+        "(`genpo_rsl/precision.py`; the round-trip error it would cost is in `bench/mixed_precision.py`); both GenPO "
+        "rows use `cuda_graphs=True`.",
+        "",
+    ]
+    header = ["task", "obs x act", "hidden", "PPO tf32 total", "GenPO graphs (fp32 flow) total", "GenPO/PPO"]
+    header += ["GenPO graphs allow_tf32 total", "GenPO/PPO"]
+    rows = []
+    for name, r in rows_in.items():
+        cells = not_measured(r, len(header) - 3)
+        if cells is None:
+            cells = [ms(r["ppo"]["total"]), ms(r["genpo_graphs"]["total"]), ratio(r["ratio_genpo_graphs"])]
+            cells += [ms(r["genpo_graphs_tf32"]["total"]), ratio(r["ratio_genpo_graphs_tf32"])]
+        rows.append(size_cells(name, hidden) + cells)
+    return out + (table(header, rows) if rows else ["(no sizes requested: `--tf32_sizes NAME ...`)"])
 
 
 def latency_section(rows_in: dict[str, Any], hidden: list[int] | None, m: dict[str, Any]) -> list[str]:
@@ -666,6 +728,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--graph_sizes", nargs="*", choices=list(TASKS), help="sizes of the GenPO cuda_graphs=True iteration rows"
     )
+    parser.add_argument("--tf32_sizes", nargs="*", choices=list(TASKS), help="sizes of the TF32 iteration rows (2d)")
     parser.add_argument("--hidden", type=int, nargs="+", help="override every MLP's hidden sizes (tiny test runs)")
     parser.add_argument("--time_guard", type=float, default=360.0, help="no compiled row starts after this (s)")
     parser.add_argument("--hard_limit", type=float, default=450.0, help="no compiled row expected to end after (s)")

@@ -17,6 +17,7 @@ export PYTHONPATH=/tmp/site:$PWD
 export GIT_PYTHON_REFRESH=quiet # rsl_rl imports GitPython; the machine may have no git executable
 if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader; fi
 python3 -m pytest -q -p no:cacheprovider tests/test_cuda_graphs.py 2>&1 | tee "$OUT/gpu_tests.log" | tail -25
+python3 bench/mixed_precision.py --device cuda 2>&1 | tee "$OUT/mixed_precision.md"
 python3 bench/bench_gpu.py --device cuda --command "bash bench/gpu_device.sh $*  (= make bench-gpu)" "$@" 2>&1 |
     tee "$OUT/bench_gpu.log"
 status=${PIPESTATUS[0]}

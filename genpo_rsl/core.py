@@ -22,6 +22,7 @@ from genpo_rsl.cuda_graphs import FlowGraphs, FlowPasses, sample_flow
 from genpo_rsl.health import HealthGuard
 from genpo_rsl.objective import COMPRESSION_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
 from genpo_rsl.policy import FlowPolicy
+from genpo_rsl.precision import flow_precision
 
 
 @dataclass
@@ -42,11 +43,16 @@ class Minibatch:
 
 
 def check_genpo_args(
-    compression_coef: float, compression_fraction: float, compression_form: str, cuda_graphs: bool
+    compression_coef: float,
+    compression_fraction: float,
+    compression_form: str,
+    cuda_graphs: bool,
+    allow_tf32: bool,
 ) -> None:
     """Raise ``ValueError`` naming the bad GenPO setting and what is allowed."""
-    if not isinstance(cuda_graphs, bool):
-        raise ValueError(f"GenPO: cuda_graphs={cuda_graphs!r} is invalid; allowed: True or False.")
+    for name, value in (("cuda_graphs", cuda_graphs), ("allow_tf32", allow_tf32)):
+        if not isinstance(value, bool):
+            raise ValueError(f"GenPO: {name}={value!r} is invalid; allowed: True or False.")
     if compression_form not in COMPRESSION_FORMS:
         raise ValueError(
             f"GenPO: compression_form={compression_form!r} is invalid; allowed: {list(COMPRESSION_FORMS)}."
@@ -146,6 +152,7 @@ class GenPOCore:
         compression_fraction: float = 1.0,
         compression_form: str = "squared_norm",
         cuda_graphs: bool = False,
+        allow_tf32: bool = False,
     ) -> None:
         """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch, the form of ``C``, graphs.
 
@@ -153,12 +160,15 @@ class GenPOCore:
         fresh flow sample costs 2N velocity passes; 1.0 is the paper's setting). ``compression_form``: see
         :data:`~genpo_rsl.objective.COMPRESSION_FORMS`. ``cuda_graphs``: replay the flow's rollout and minibatch
         passes as CUDA graphs (:mod:`genpo_rsl.cuda_graphs`; same numbers as eager, fewer launches); on a CPU device
-        it warns once and runs eagerly.
+        it warns once and runs eagerly. ``allow_tf32``: let GenPO's rollout sampling and update use TF32 matmuls
+        (``isaaclab train`` turns them on globally; GenPO switches them off for its own work unless this is True,
+        see :mod:`genpo_rsl.precision`).
         """
         self.compression_coef = compression_coef
         self.compression_fraction = compression_fraction
         self.compression_form = compression_form
         self.cuda_graphs = cuda_graphs
+        self.allow_tf32 = allow_tf32
         self._flow_graphs: FlowGraphs | None = None
         self.health = HealthGuard(self._snapshot, self.gpu_global_rank)  # type: ignore[attr-defined]
         self.health.owner = self
@@ -197,7 +207,8 @@ class GenPOCore:
     def sample_checked(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Return ``(ã, z, log π)`` of a rollout step; refuse non-finite values before the environment sees them."""
         cond, graphs = self.flow_policy.flow_condition(obs), self.flow_graphs
-        dummy, z, log_prob = graphs.sample(cond) if graphs else sample_flow(self.flow_policy.flow, cond)
+        with flow_precision(self.allow_tf32):
+            dummy, z, log_prob = graphs.sample(cond) if graphs else sample_flow(self.flow_policy.flow, cond)
         if not bool(torch.isfinite(dummy).all() & torch.isfinite(log_prob).all()):  # one sync per step
             step = f" at rollout step {self.storage.step}"  # type: ignore[attr-defined]
             self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob}, step)
@@ -239,6 +250,11 @@ class GenPOCore:
 
     def update(self) -> dict[str, float]:
         """Run the PPO epochs on the flow likelihood; return mean losses and GenPO diagnostics."""
+        with flow_precision(self.allow_tf32):
+            return self._update()
+
+    def _update(self) -> dict[str, float]:
+        """:meth:`update` under the flow's matmul precision."""
         dummy, log_prob = self.rollout_dummy_actions()
         self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob})
         self.health.keep()
