@@ -3,7 +3,8 @@
 One core (:mod:`genpo_rsl.flow`, :mod:`genpo_rsl.policy`, :mod:`genpo_rsl.objective`, :mod:`genpo_rsl.core`) and one
 thin adapter per rsl-rl-lib major version, picked from the installed version:
 
-- rsl-rl-lib 5.x: ``class_name="genpo_rsl:GenPO"`` (algorithm) and ``"genpo_rsl:GenPOActor"`` (actor).
+- rsl-rl-lib 5.x: ``class_name="genpo_rsl:GenPO"`` (algorithm) and ``"genpo_rsl:GenPOActor"`` (actor);
+  ``"genpo_rsl:GenPODistillation"`` distils any stock teacher into a GenPO student (``DistillationRunner``).
 - rsl-rl-lib 3.x (IsaacLab 2.x): ``class_name="genpo_rsl.GenPO"`` (algorithm) and ``"genpo_rsl.GenPOActorCritic"``
   (policy), after ``import genpo_rsl`` (see :mod:`genpo_rsl.rsl3`).
 
@@ -29,12 +30,13 @@ if rsl_rl_major() == 3:
         "load_demonstrations",
     ]
 elif rsl_rl_major() == 5:
-    from genpo_rsl.rsl5 import GenPO, GenPOActor
+    from genpo_rsl.rsl5 import GenPO, GenPOActor, GenPODistillation
 
     __all__ = [
         "Demonstrations",
         "GenPO",
         "GenPOActor",
+        "GenPODistillation",
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",

@@ -38,3 +38,28 @@ def check_saved_settings(saved: torch.Tensor | None, flow: torch.nn.Module) -> N
 def _fmt(value: float) -> str:
     """Format a stored setting (integers without a decimal point)."""
     return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+FULL_LOAD = {"actor": True, "critic": True, "optimizer": True, "iteration": True, "rnd": True}
+"""What rsl_rl's ``PPO.load`` loads when no ``load_cfg`` is given."""
+
+
+def warm_start_view(loaded_dict: dict, load_cfg: dict | None) -> tuple[dict, dict]:
+    """Return ``(checkpoint, load_cfg)`` for GenPO's ``PPO.load``, accepting warm-start checkpoints too.
+
+    - A ``GenPODistillation`` checkpoint: its ``student_state_dict`` becomes the actor; the critic and optimizer start
+      fresh and the iteration count at 0 (distillation iterations are not RL iterations).
+    - A ``genpo-pretrain`` checkpoint (no optimizer state): actor, and critic when it was pretrained.
+    Parts the checkpoint lacks are left out of ``load_cfg``; a full GenPO checkpoint loads as before.
+    """
+    load_cfg = dict(FULL_LOAD if load_cfg is None else load_cfg)
+    if "actor_state_dict" not in loaded_dict and "student_state_dict" in loaded_dict:
+        loaded_dict = {"actor_state_dict": loaded_dict["student_state_dict"]}
+    present = {"actor": "actor_state_dict", "critic": "critic_state_dict", "optimizer": "optimizer_state_dict"}
+    present.update(rnd="rnd_state_dict")
+    for part, key in present.items():
+        if key not in loaded_dict:
+            load_cfg[part] = False
+    if "optimizer_state_dict" not in loaded_dict:
+        load_cfg["iteration"] = False
+    return loaded_dict, load_cfg

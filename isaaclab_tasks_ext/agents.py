@@ -37,6 +37,10 @@ class Agent:
     """Config class of a task: ``<TaskRow.stem><class_suffix>`` in :attr:`config_module`."""
     overrides: tuple[str, ...] = ()
     """Hydra overrides added to every run of this algorithm (before the user's)."""
+    loads_plain_checkpoints: bool = False
+    """Whether its ``--checkpoint`` may be a plain rsl_rl checkpoint (a distillation's Gaussian teacher)."""
+    compared: bool = True
+    """Whether ``genpo-compare`` can run it from scratch (a distillation needs a teacher checkpoint: ``False``)."""
 
     @property
     def agent_key(self) -> str:
@@ -74,11 +78,27 @@ PPO_MATCHED = Agent(
     overrides=(f"agent.actor.distribution_cfg.init_std={GAUSSIAN_INIT_STD_MATCHED!r}",),
 )
 
-AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, PPO, PPO_MATCHED)}
+GENPO_DISTILL = Agent(
+    name="genpo_distill",
+    gym_keys=("genpo_distill", "rsl_rl_genpo_distill_cfg_entry_point"),
+    label="GenPO distilled from PPO",
+    checkpoint_marker="genpo",
+    loads_plain_checkpoints=True,
+    config_module="agents_cfg.distill_tasks",
+    class_suffix="GenPODistillRunnerCfg",
+    compared=False,
+)
+
+AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, PPO, PPO_MATCHED, GENPO_DISTILL)}
 """Algorithm name → entry. Order: the order of plots, tables and runs."""
 
 BASELINE = PPO.name
 """The algorithm the speed ratio of a comparison is measured against."""
+
+
+def compared_agents() -> list[str]:
+    """Names ``genpo-compare --algorithms`` accepts: the algorithms that train from scratch."""
+    return [name for name, agent in AGENTS.items() if agent.compared]
 
 
 def get_agent(name: str) -> Agent:

@@ -62,7 +62,7 @@ def check_checkpoint(path: str | None, agent: str) -> None:
             f"checkpoint {path} is a {written_by.label} checkpoint but --agent {agent} is not {written_by.label}; "
             f"allowed: --agent {written_by.agent_key} (or a checkpoint of a {agent} run)"
         )
-    if written_by is None and wanted is not None and wanted_marker is not None:
+    if written_by is None and wanted is not None and wanted_marker is not None and not wanted.loads_plain_checkpoints:
         plain = next((a for a in AGENTS.values() if a.checkpoint_marker is None), None)
         resume = f", or --agent {plain.agent_key} to resume it" if plain else ""
         raise ValueError(

@@ -1,10 +1,12 @@
-"""GenPO adapter for rsl-rl-lib 5.x: ``GenPOActor`` (a model) and ``GenPO`` (a ``PPO``), selected by ``class_name``."""
+"""GenPO adapter for rsl-rl-lib 5.x: ``GenPOActor`` (a model) and ``GenPO`` (a ``PPO``), ``GenPODistillation`` (a
+``Distillation``), selected by ``class_name``."""
 
 from genpo_rsl.rsl_version import require_rsl_rl_major
 
 require_rsl_rl_major(5, "genpo_rsl.rsl5")
 
 from genpo_rsl.rsl5.actor import GenPOActor  # noqa: E402
+from genpo_rsl.rsl5.distillation import GenPODistillation  # noqa: E402
 from genpo_rsl.rsl5.genpo import GenPO  # noqa: E402
 
-__all__ = ["GenPO", "GenPOActor"]
+__all__ = ["GenPO", "GenPOActor", "GenPODistillation"]

@@ -12,7 +12,7 @@ from rsl_rl.storage import RolloutStorage
 from rsl_rl.utils import compile_model, resolve_callable
 from tensordict import TensorDict
 
-from genpo_rsl.checkpoint import CHECKPOINT_TAG, settings_dict
+from genpo_rsl.checkpoint import CHECKPOINT_TAG, settings_dict, warm_start_view
 from genpo_rsl.config_keys import accepted_keys, check_keys
 from genpo_rsl.core import GenPOCore, Minibatch, split_genpo_kwargs
 from genpo_rsl.rsl5.actor import GenPOActor
@@ -155,13 +155,17 @@ class GenPO(GenPOCore, PPO):
         return self.checkpoint_state()
 
     def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
-        """Load a GenPO checkpoint; a Gaussian PPO checkpoint or a mismatched flow gives a clear error."""
+        """Load a GenPO checkpoint (or a warm start: :func:`~genpo_rsl.checkpoint.warm_start_view`).
+
+        A Gaussian PPO checkpoint or a mismatched flow gives a clear error.
+        """
         if CHECKPOINT_TAG not in loaded_dict:
             keys = sorted(loaded_dict.get("actor_state_dict", {}))[:4]
             raise ValueError(
                 f"GenPO cannot load this checkpoint: it has no '{CHECKPOINT_TAG}' entry (actor keys {keys} ...), so it "
                 f"was written by another algorithm (e.g. Gaussian PPO). Allowed: checkpoints saved by genpo_rsl.GenPO."
             )
+        loaded_dict, load_cfg = warm_start_view(loaded_dict, load_cfg)
         load_iteration = super().load(loaded_dict, load_cfg, strict)
         self.loaded(loaded_dict, load_iteration)
         return load_iteration

@@ -26,7 +26,7 @@ import time
 
 import torch
 
-from isaaclab_tasks_ext.agents import AGENTS, GENPO, PPO, get_agent
+from isaaclab_tasks_ext.agents import AGENTS, GENPO, PPO, compared_agents, get_agent
 from isaaclab_tasks_ext.cli import CALLBACK
 from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
 from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
@@ -45,7 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--first_seed", type=int, default=0)
     parser.add_argument("--num_envs", type=int, required=True)
     parser.add_argument("--max_iterations", type=int, required=True)
-    parser.add_argument("--algorithms", nargs="+", default=[GENPO.name, PPO.name], choices=list(AGENTS))
+    parser.add_argument("--algorithms", nargs="+", default=[GENPO.name, PPO.name], choices=compared_agents())
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", required=True, help="output folder (reused to resume)")
     for agent in AGENTS.values():

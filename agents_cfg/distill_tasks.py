@@ -1,0 +1,73 @@
+"""GenPO distillation config of every task id (``--agent genpo_distill``): a Gaussian PPO teacher into a GenPO student.
+
+    isaaclab train --rl_library rsl_rl --task Isaac-Cartpole-Direct --agent genpo_distill --checkpoint <ppo model.pt>
+
+rsl_rl's ``DistillationRunner`` with :class:`genpo_rsl.GenPODistillation`: the student is the task's GenPO actor
+(:mod:`agents_cfg.tasks`), the teacher the actor of the task's stock PPO config (``TaskRow.stock``), whose checkpoint
+``--checkpoint`` loads. No environment reward is used. The class of a task, ``<stem>GenPODistillRunnerCfg``, is built
+from those two written-out configs rather than written out a third time: a teacher must have exactly the stock
+actor's architecture to load its checkpoint, and the student is the GenPO agent a fine-tuning run continues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from isaaclab.utils import configclass
+from isaaclab.utils.string import string_to_callable
+from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg
+
+from agents_cfg import tasks
+from agents_cfg.table import TASKS, TaskRow
+
+DISTILL_CLASS_SUFFIX = "GenPODistillRunnerCfg"
+"""Distillation config of a task: ``<stem>GenPODistillRunnerCfg`` in this module."""
+
+
+@configclass
+class GenPODistillationAlgorithmCfg(RslRlDistillationAlgorithmCfg):
+    """``genpo_rsl:GenPODistillation``: stock distillation settings plus the flow's likelihood loss."""
+
+    class_name: str = "genpo_rsl:GenPODistillation"
+    num_learning_epochs: int = 5
+    learning_rate: float = 1.0e-3
+    gradient_length: int = 24
+    max_grad_norm: float | None = 1.0
+    loss_type: str = "nll"
+    """Negative likelihood bound of the teacher's action under the flow (the only loss of GenPODistillation)."""
+    dequant_std: float = 0.5
+    """σ of the lift ``ã = (a + u, a − u)`` of a teacher action ``a`` (genpo_rsl.cloning)."""
+
+
+@configclass
+class GenPODistillRunnerCfg(RslRlDistillationRunnerCfg):
+    """rsl_rl ``DistillationRunner`` config with a GenPO student; :func:`distill_cfg` fills it for one task."""
+
+    max_iterations: int = 300
+    algorithm: GenPODistillationAlgorithmCfg = GenPODistillationAlgorithmCfg()
+
+
+def distill_cfg(row: TaskRow) -> GenPODistillRunnerCfg:
+    """Return the distillation config of ``row``'s task: its GenPO actor as student, its stock PPO actor as teacher."""
+    genpo = getattr(tasks, row.class_name)()
+    stock = string_to_callable(row.stock)()
+    teacher_groups = stock.obs_groups.get("actor", ["policy"]) if isinstance(stock.obs_groups, dict) else ["policy"]
+    return GenPODistillRunnerCfg(
+        num_steps_per_env=genpo.num_steps_per_env,
+        save_interval=genpo.save_interval,
+        experiment_name=f"{stock.experiment_name}_genpo_distill",
+        obs_groups={"student": list(genpo.obs_groups["actor"]), "teacher": list(teacher_groups)},
+        student=genpo.actor,
+        teacher=stock.actor,
+        algorithm=GenPODistillationAlgorithmCfg(gradient_length=genpo.num_steps_per_env),
+    )
+
+
+def __getattr__(name: str) -> Callable[[], GenPODistillRunnerCfg]:
+    """Return the config factory ``<stem>GenPODistillRunnerCfg`` of a table task (what IsaacLab's loader calls)."""
+    for row in TASKS:
+        if name == f"{row.stem}{DISTILL_CLASS_SUFFIX}":
+            factory = lambda row=row: distill_cfg(row)  # noqa: E731
+            factory.__name__ = factory.__qualname__ = name
+            return factory
+    raise AttributeError(f"module 'agents_cfg.distill_tasks' has no attribute {name!r}")

@@ -1,0 +1,66 @@
+"""Offline pieces of a warm start from a dataset with rewards: Monte-Carlo returns, a critic fit, AWR weights.
+
+Advantage-weighted cloning (AWR, Peng et al. 2019; for generative policies: GMPO) weights each demonstration by
+
+    w = min(exp(A / β), w_max),     A = G − V(s)
+
+with ``G`` the discounted return-to-go of the step in its recorded episode and ``V`` a critic fitted to those returns.
+Small ``β`` clones mostly the best steps; large ``β`` approaches plain cloning. The fitted critic is also what GenPO
+fine-tuning starts from, instead of a random one.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+from tensordict import TensorDict
+
+
+def monte_carlo_returns(rewards: torch.Tensor, episode: torch.Tensor, gamma: float) -> torch.Tensor:
+    """Return the discounted return-to-go ``G_t = Σ_k γ^k r_{t+k}`` of every step within its episode (``[n]``).
+
+    ``episode`` labels each step with its episode (steps of one episode are contiguous and in order); a recorded
+    episode that was cut short is treated as ended (no bootstrap).
+    """
+    returns = torch.empty_like(rewards, dtype=torch.float32)
+    running = 0.0
+    for t in range(rewards.shape[0] - 1, -1, -1):
+        if t == rewards.shape[0] - 1 or episode[t + 1] != episode[t]:
+            running = 0.0
+        running = float(rewards[t]) + gamma * running
+        returns[t] = running
+    return returns
+
+
+def fit_critic(
+    critic: nn.Module,
+    obs: TensorDict,
+    returns: torch.Tensor,
+    *,
+    epochs: int = 50,
+    batch_size: int = 256,
+    learning_rate: float = 1e-3,
+) -> list[float]:
+    """Regress ``critic(obs)`` on ``returns`` (mean squared error); return the loss per epoch."""
+    optimizer = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=learning_rate)
+    n, history = returns.shape[0], []
+    for _ in range(epochs):
+        order, total = torch.randperm(n, device=returns.device), 0.0
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            loss = (critic(obs[idx]).squeeze(-1) - returns[idx]).pow(2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * idx.shape[0]
+        history.append(total / n)
+    return history
+
+
+def awr_weights(returns: torch.Tensor, values: torch.Tensor, beta: float, max_weight: float = 20.0) -> torch.Tensor:
+    """Return ``min(exp((G − V) / β), max_weight)`` per step; raise ``ValueError`` for a bad ``β`` or cap."""
+    if not beta > 0.0:
+        raise ValueError(f"awr_weights: beta={beta!r} is invalid; allowed: > 0.")
+    if not max_weight > 0.0:
+        raise ValueError(f"awr_weights: max_weight={max_weight!r} is invalid; allowed: > 0.")
+    return torch.exp((returns - values) / beta).clamp(max=max_weight)
