@@ -133,3 +133,36 @@ def collect_rollout(alg: PPO, env: VecEnv, num_steps: int) -> TensorDict:
             alg.process_env_step(obs, rewards, dones, extras)
         alg.compute_returns(obs)
     return obs
+
+
+def bimodal_demonstrations(n: int, obs_dim: int, seed: int) -> tuple[TensorDict, torch.Tensor]:
+    """Return ``(obs, actions)``: half of the 2-D actions near (1, 1), half near (−1, −1), from the same states."""
+    gen = torch.Generator().manual_seed(seed)
+    obs = TensorDict({"policy": torch.randn(n, obs_dim, generator=gen)}, batch_size=[n])
+    mode = torch.randint(0, 2, (n, 1), generator=gen).float() * 2 - 1
+    return obs, mode * torch.ones(n, 2) + 0.1 * torch.randn(n, 2, generator=gen)
+
+
+def mode_shares(actions: torch.Tensor) -> tuple[float, float, float]:
+    """Return the shares of 2-D actions within 0.5 of (1, 1), of (−1, −1), and of the origin (between the modes)."""
+    near = lambda c: ((actions - c).norm(dim=-1) < 0.5).float().mean().item()  # noqa: E731
+    return near(torch.ones(2)), near(-torch.ones(2)), near(torch.zeros(2))
+
+
+def clone_gaussian(
+    obs: TensorDict, actions: torch.Tensor, epochs: int, batch_size: int = 256, learning_rate: float = 3e-3
+) -> torch.nn.Module:
+    """Return rsl_rl's Gaussian ``MLPModel`` fitted to ``(obs, actions)`` by maximum likelihood (the baseline)."""
+    from rsl_rl.models import MLPModel
+
+    gauss_cfg = {"class_name": "GaussianDistribution", "init_std": 1.0}
+    model = MLPModel(obs, {"actor": ["policy"]}, "actor", actions.shape[1], [64, 64], "elu", distribution_cfg=gauss_cfg)
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    for _ in range(epochs):
+        for idx in torch.randperm(actions.shape[0]).split(batch_size):
+            model(obs[idx], stochastic_output=True)
+            loss = -model.get_output_log_prob(actions[idx]).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return model

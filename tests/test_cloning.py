@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import pytest
 import torch
-from rsl_rl.models import MLPModel
 from tensordict import TensorDict
 
 from genpo_rsl import GenPOActor, behavior_clone
+from genpo_rsl.toy_env import bimodal_demonstrations, clone_gaussian, mode_shares
 
 N, OBS = 1024, 3
 
 
 def bimodal(seed: int) -> tuple[TensorDict, torch.Tensor]:
     """Half of the demonstrations go to (1, 1), half to (−1, −1), from the same state distribution."""
-    gen = torch.Generator().manual_seed(seed)
-    obs = TensorDict({"policy": torch.randn(N, OBS, generator=gen)}, batch_size=[N])
-    mode = torch.randint(0, 2, (N, 1), generator=gen).float() * 2 - 1
-    return obs, mode * torch.ones(N, 2) + 0.1 * torch.randn(N, 2, generator=gen)
-
-
-def mode_shares(actions: torch.Tensor) -> tuple[float, float, float]:
-    """Return the shares of actions within 0.5 of (1, 1), of (−1, −1), and of the origin (between the modes)."""
-    near = lambda c: ((actions - c).norm(dim=-1) < 0.5).float().mean().item()  # noqa: E731
-    return near(torch.ones(2)), near(-torch.ones(2)), near(torch.zeros(2))
+    return bimodal_demonstrations(N, OBS, seed)
 
 
 def test_cloned_flow_keeps_both_modes_and_a_gaussian_does_not() -> None:
@@ -39,16 +30,7 @@ def test_cloned_flow_keeps_both_modes_and_a_gaussian_does_not() -> None:
         up, down, middle = mode_shares(flow(test_obs, stochastic_output=True))
     assert up >= 0.3 and down >= 0.3 and middle < 0.05, (up, down, middle)
 
-    gauss_cfg = {"class_name": "GaussianDistribution", "init_std": 1.0}
-    gauss = MLPModel(obs, {"actor": ["policy"]}, "actor", 2, [64, 64], "elu", distribution_cfg=gauss_cfg)
-    optimizer = torch.optim.Adam(gauss.parameters(), lr=3e-3)
-    for _ in range(300):
-        for idx in torch.randperm(N).split(256):
-            gauss(obs[idx], stochastic_output=True)
-            loss = -gauss.get_output_log_prob(actions[idx]).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+    gauss = clone_gaussian(obs, actions, epochs=300)
     with torch.no_grad():
         g_up, g_down, g_middle = mode_shares(gauss(test_obs, stochastic_output=True))
     # the maximum-likelihood Gaussian is one wide bump between the modes
