@@ -4,7 +4,8 @@ One core (:mod:`genpo_rsl.flow`, :mod:`genpo_rsl.policy`, :mod:`genpo_rsl.object
 thin adapter per rsl-rl-lib major version, picked from the installed version:
 
 - rsl-rl-lib 5.x: ``class_name="genpo_rsl:GenPO"`` (algorithm) and ``"genpo_rsl:GenPOActor"`` (actor);
-  ``"genpo_rsl:GenPODistillation"`` distils any stock teacher into a GenPO student (``DistillationRunner``).
+  ``"genpo_rsl:GenPODistillation"`` distils any stock teacher into a GenPO student (``DistillationRunner``);
+  ``"genpo_rsl:FPO"`` / ``"genpo_rsl:FPOActor"`` train a plain flow-matching policy with FPO++.
 - rsl-rl-lib 3.x (IsaacLab 2.x): ``class_name="genpo_rsl.GenPO"`` (algorithm) and ``"genpo_rsl.GenPOActorCritic"``
   (policy), after ``import genpo_rsl`` (see :mod:`genpo_rsl.rsl3`).
 
@@ -30,10 +31,12 @@ if rsl_rl_major() == 3:
         "load_demonstrations",
     ]
 elif rsl_rl_major() == 5:
-    from genpo_rsl.rsl5 import GenPO, GenPOActor, GenPODistillation
+    from genpo_rsl.rsl5 import FPO, FPOActor, GenPO, GenPOActor, GenPODistillation
 
     __all__ = [
+        "FPO",
         "Demonstrations",
+        "FPOActor",
         "GenPO",
         "GenPOActor",
         "GenPODistillation",

@@ -13,7 +13,7 @@ import importlib.util
 SUPPORTED_MAJORS = (3, 5)
 """rsl-rl-lib major versions with an adapter."""
 
-ADAPTER_CLASSES = {3: ("GenPO", "GenPOActorCritic"), 5: ("GenPO", "GenPOActor", "GenPODistillation")}
+ADAPTER_CLASSES = {3: ("GenPO", "GenPOActorCritic"), 5: ("GenPO", "GenPOActor", "GenPODistillation", "FPO", "FPOActor")}
 """Public class names of each adapter, as exported by :mod:`genpo_rsl`."""
 
 

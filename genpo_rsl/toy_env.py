@@ -82,11 +82,11 @@ class PointReachEnv(VecEnv):
 def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
     """Return an rsl_rl 5 runner config (plain dict, ``class_name`` strings) for :class:`PointReachEnv`.
 
-    ``algorithm`` is ``"genpo"`` (flow actor) or ``"ppo"`` (rsl_rl's Gaussian actor); ``overrides`` update the
-    ``algorithm`` section.
+    ``algorithm`` is ``"genpo"`` (flow actor), ``"fpo"`` (flow-matching actor, FPO++) or ``"ppo"`` (rsl_rl's
+    Gaussian actor); ``overrides`` update the ``algorithm`` section.
     """
-    if algorithm not in ("genpo", "ppo"):
-        raise ValueError(f"train_cfg: algorithm={algorithm!r} is invalid; allowed: 'genpo', 'ppo'.")
+    if algorithm not in ("genpo", "fpo", "ppo"):
+        raise ValueError(f"train_cfg: algorithm={algorithm!r} is invalid; allowed: 'genpo', 'fpo', 'ppo'.")
     cfg = {
         "num_steps_per_env": 16,
         "save_interval": 1000,
@@ -110,6 +110,16 @@ def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
             "activation": "elu",
             "num_flow_steps": 5,
             "mix_p": 0.9,
+            "time_embed_dim": 16,
+            "time_hidden_dims": [32, 32],
+        }
+    elif algorithm == "fpo":
+        cfg["algorithm"].update(class_name="genpo_rsl:FPO")
+        cfg["actor"] = {
+            "class_name": "genpo_rsl:FPOActor",
+            "hidden_dims": [64, 64],
+            "activation": "elu",
+            "num_flow_steps": 10,
             "time_embed_dim": 16,
             "time_hidden_dims": [32, 32],
         }

@@ -167,6 +167,80 @@ def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
     assert f"Loading model checkpoint from: {ppo_run / 'model_4.pt'}" in played
     _check_exports(ppo_run, ppo_checkpoint, obs_dim=4, num_actions=1)
 
+    # warm start from demonstrations: record episodes of the PPO policy -> pretrain -> GenPO fine-tuning
+    demos = tmp_path / "demos.hdf5"
+    recorded = _train(
+        [
+            str(BIN / "genpo-record"),
+            *task,
+            "--checkpoint",
+            str(ppo_run / "model_4.pt"),
+            "--episodes",
+            "4",
+            "--num_envs",
+            "4",
+            *CPU,
+            "--out",
+            str(demos),
+        ],
+        tmp_path,
+        env,
+        "record.log",
+    )
+    assert "genpo-record: wrote 4 episodes" in recorded and demos.is_file()
+    from genpo_rsl import load_demonstrations
+
+    loaded = load_demonstrations(str(demos))
+    assert loaded.obs["policy"].shape[1] == 4 and loaded.actions.shape[1] == 1 and loaded.rewards is not None
+    assert int(loaded.episode.max()) == 3
+    pretrained = tmp_path / "pretrained.pt"
+    _train(
+        [str(BIN / "genpo-pretrain"), *task, "--dataset", str(demos), "--out", str(pretrained), "--epochs", "5"],
+        tmp_path,
+        env,
+        "pretrain.log",
+    )
+    text = _train(
+        [
+            str(BIN / "genpo-train"),
+            *task,
+            "--num_envs",
+            "16",
+            "--max_iterations",
+            "2",
+            *CPU,
+            "--checkpoint",
+            str(pretrained),
+        ],
+        tmp_path,
+        env,
+        "pretrain_finetune.log",
+    )
+    assert f"Loading model checkpoint from: {pretrained}" in text and "Learning iteration 1/2" in text
+
+    # warm start: distil the PPO checkpoint into a GenPO student (--agent genpo_distill), then fine-tune with GenPO
+    common = [*task, "--num_envs", "16", "--max_iterations", "2", *CPU]
+    teacher = str(ppo_run / "model_4.pt")
+    _train(
+        [str(BIN / "genpo-train"), *common, "--agent", "genpo_distill", "--checkpoint", teacher],
+        tmp_path,
+        env,
+        "distill_train.log",
+    )
+    distill_run = _run_dir(tmp_path, "cartpole_direct_genpo_distill")
+    distilled = _checkpoint(distill_run, 1)
+    assert distilled["genpo"]["action_dim"] == 1 and "student_state_dict" in distilled
+    torch.testing.assert_close(distilled["teacher_state_dict"], ppo_checkpoint["actor_state_dict"])
+    text = _train(
+        [str(BIN / "genpo-train"), *common, "--checkpoint", str(distill_run / "model_1.pt")],
+        tmp_path,
+        env,
+        "finetune_train.log",
+    )
+    assert "Learning iteration 1/2" in text  # fine-tuning counts its own iterations from 0
+    finetuned = _checkpoint(sorted((tmp_path / "logs" / "rsl_rl" / "cartpole_direct_genpo").iterdir())[-1], 1)
+    assert finetuned["actor_state_dict"].keys() == distilled["student_state_dict"].keys()
+
 
 def test_ant_direct_genpo_short_run(env, tmp_path) -> None:
     """genpo-train on Isaac-Ant-Direct, 64 envs × 2 iterations: exit 0, a finite checkpoint of the 60×8 task."""

@@ -1,4 +1,8 @@
-"""Deterministic flow policies for TorchScript and ONNX export: normalize, flow from ``z = 0``, mean of the halves."""
+"""Deterministic flow policies for TorchScript and ONNX export: normalize, then the flow's zero-noise action.
+
+``flow`` is any module with a ``velocity`` field and ``zero_noise_action(cond)``: GenPO's flow (mean of the halves of
+``F(0)``) or FPO's flow-matching policy (Euler steps from ``x_0 = 0``).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,11 @@ import copy
 import torch
 import torch.nn as nn
 
-from genpo_rsl.flow import GenPOFlow
-
 
 class FlowPolicyExport(nn.Module):
     """Observations ``[B, obs_dim]`` -> zero-noise env actions ``[B, d]``, with the N flow steps unrolled."""
 
-    def __init__(self, normalizer: nn.Module, flow: GenPOFlow, obs_dim: int) -> None:
+    def __init__(self, normalizer: nn.Module, flow: nn.Module, obs_dim: int) -> None:
         """Copy the normalizer and the flow (eager, so the copy scripts and exports)."""
         super().__init__()
         self.obs_normalizer = copy.deepcopy(normalizer)
@@ -35,7 +37,7 @@ class FlowPolicyOnnx(FlowPolicyExport):
 
     is_recurrent: bool = False
 
-    def __init__(self, normalizer: nn.Module, flow: GenPOFlow, obs_dim: int, verbose: bool) -> None:
+    def __init__(self, normalizer: nn.Module, flow: nn.Module, obs_dim: int, verbose: bool) -> None:
         """Copy the policy; ``verbose`` is kept for rsl_rl's exporter."""
         super().__init__(normalizer, flow, obs_dim)
         self.verbose = verbose

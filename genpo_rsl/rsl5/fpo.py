@@ -1,0 +1,162 @@
+"""``FPO``: FPO++ (flow matching policy gradients for robot control) as a subclass of rsl-rl-lib 5.x's ``PPO``."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+from rsl_rl.algorithms import PPO
+from rsl_rl.env import VecEnv
+from rsl_rl.storage import RolloutStorage
+from rsl_rl.utils import resolve_callable
+from tensordict import TensorDict
+
+from genpo_rsl.cfm import TRUST_REGIONS, fpo_surrogate
+from genpo_rsl.config_keys import accepted_keys, check_keys
+from genpo_rsl.core import check_unsupported
+from genpo_rsl.objective import adapted_learning_rate, value_loss
+from genpo_rsl.rsl5.fpo_actor import FPOActor
+
+CHECKPOINT_TAG = "fpo"
+"""Top-level key of FPO checkpoints: the flow's sizes (``genpo-train``'s checkpoint check reads it)."""
+
+
+class FPO(PPO):
+    """FPO++ (Yi, Choi et al. 2026) on rsl_rl's PPO: the ratio comes from conditional flow-matching losses.
+
+    At each rollout step the actor samples an action by Euler integration and ``num_mc_samples`` pairs ``(ε_i, τ_i)``
+    are drawn; their CFM losses under the rollout parameters are stored with the action. The update recomputes the
+    losses at the same pairs: ``log r_i = ℓ_i(θ_old) − ℓ_i(θ)`` (:mod:`genpo_rsl.cfm`). Implemented from FPO++:
+    per-pair ratios (``per_sample_ratio=True``; ``False`` is FPO's one ratio from the mean loss), the asymmetric
+    trust region (``trust_region="aspo"``: PPO clip for ``A ≥ 0``, SPO penalty for ``A < 0``) and zero-noise
+    evaluation (the actor's default). No entropy term (the flow has no likelihood): ``entropy_coef`` must be 0. The
+    adaptive learning rate uses ``mean((r − 1) − log r)`` over the pairs as its KL estimate. Not supported: several
+    GPUs, RND, symmetry, mixed precision (each refused with a named error).
+    """
+
+    actor: FPOActor
+
+    def __init__(
+        self,
+        actor: FPOActor,
+        critic: nn.Module,
+        storage: RolloutStorage,
+        num_mc_samples: int = 8,
+        per_sample_ratio: bool = True,
+        trust_region: str = "aspo",
+        entropy_coef: float = 0.0,
+        **kwargs,
+    ) -> None:
+        """Initialize as PPO; check the FPO settings (errors name the value and what is allowed)."""
+        if not isinstance(actor, FPOActor):
+            raise TypeError(
+                f"FPO needs a genpo_rsl.FPOActor actor, got {type(actor).__name__}; set the actor's class_name to "
+                f"'genpo_rsl:FPOActor'."
+            )
+        if not isinstance(num_mc_samples, int) or num_mc_samples < 1:
+            raise ValueError(f"FPO: num_mc_samples={num_mc_samples!r} is invalid; allowed: an integer >= 1.")
+        if trust_region not in TRUST_REGIONS:
+            raise ValueError(f"FPO: trust_region={trust_region!r} is invalid; allowed: {list(TRUST_REGIONS)}.")
+        if entropy_coef != 0.0:
+            raise ValueError(
+                f"FPO: entropy_coef={entropy_coef!r} is invalid; allowed: 0.0 (no likelihood, no entropy)."
+            )
+        check_unsupported(kwargs.pop("symmetry_cfg", None), kwargs.pop("use_mixed_precision", False))
+        for name in ("rnd_cfg", "multi_gpu_cfg"):
+            if kwargs.get(name):
+                raise ValueError(f"FPO: {name} is not supported; allowed: None.")
+        super().__init__(actor, critic, storage, entropy_coef=0.0, **kwargs)
+        self.num_mc_samples, self.per_sample_ratio, self.trust_region = num_mc_samples, per_sample_ratio, trust_region
+
+    @staticmethod
+    def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> FPO:
+        """Build as PPO does, after checking the config keys (unknown keys are named)."""
+        alg_class = resolve_callable(cfg["algorithm"]["class_name"])
+        allowed = accepted_keys(alg_class, PPO) | {"class_name", "share_cnn_encoders", "rnd_cfg", "symmetry_cfg"}
+        check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
+        return PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[return-value]
+
+    def act(self, obs: TensorDict) -> torch.Tensor:
+        """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters."""
+        flow, cond = self.actor.flow, self.actor.flow_condition(obs)
+        actions = flow.sample(cond)
+        n, m, d = actions.shape[0], self.num_mc_samples, actions.shape[1]
+        eps = torch.randn(n, m, d, device=actions.device)
+        tau = torch.rand(n, m, device=actions.device)
+        self.transition.hidden_states = (None, None)
+        self.transition.actions = actions
+        self.transition.values = self.critic(obs).detach()
+        self.transition.actions_log_prob = torch.zeros(n, device=actions.device)  # FPO has no likelihood
+        self.transition.distribution_params = (eps.flatten(1), tau, flow.cfm_losses(cond, actions, eps, tau))
+        self.transition.observations = obs
+        return actions
+
+    def update(self) -> dict[str, float]:
+        """Run the PPO epochs on the FPO++ ratio; return mean losses and FPO diagnostics."""
+        sums: dict[str, torch.Tensor] = {}
+        count = 0
+        for batch in self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs):
+            if count == 0:
+                self.actor.measure_spread(batch.observations)  # type: ignore[arg-type]
+            terms = self.minibatch_step(batch, first=count == 0)
+            for key, value in terms.items():
+                sums[key] = sums[key] + value.detach() if key in sums else value.detach()
+            count += 1
+        obs = self.storage.observations.flatten(0, 1)  # type: ignore[union-attr]
+        self.actor.update_normalization(obs)
+        self.critic.update_normalization(obs)  # type: ignore[operator]
+        self.storage.clear()
+        losses = {k: v.item() / count for k, v in sums.items()}
+        losses["ratio_first_minibatch"] = sums["ratio_first_minibatch"].item()
+        return losses
+
+    def minibatch_step(self, batch: RolloutStorage.Batch, first: bool) -> dict[str, torch.Tensor]:
+        """Compute the FPO++ loss of one minibatch, adapt the learning rate and take an optimizer step."""
+        eps_flat, tau, old_losses = batch.old_distribution_params  # type: ignore[misc]
+        eps = eps_flat.view(tau.shape[0], tau.shape[1], -1)
+        cond = self.actor.flow_condition(batch.observations)  # type: ignore[arg-type]
+        new_losses = self.actor.flow.cfm_losses(cond, batch.actions, eps, tau)  # type: ignore[arg-type]
+        log_ratio = old_losses - new_losses
+        if not self.per_sample_ratio:
+            log_ratio = log_ratio.mean(-1, keepdim=True)
+        advantages = batch.advantages.squeeze(-1)  # type: ignore[union-attr]
+        if self.normalize_advantage_per_mini_batch:
+            advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+        ratio = torch.exp(log_ratio.detach())
+        kl = ((ratio - 1.0) - log_ratio.detach()).mean()
+        if self.desired_kl is not None and self.schedule == "adaptive":
+            self.learning_rate = adapted_learning_rate(self.learning_rate, kl.item(), self.desired_kl)
+            for group in self.optimizer.param_groups:
+                group["lr"] = self.learning_rate
+        surrogate = fpo_surrogate(log_ratio, advantages, self.clip_param, self.trust_region)
+        values = self.critic(batch.observations)
+        v_loss = value_loss(values, batch.values, batch.returns, self.clip_param, self.use_clipped_value_loss)  # type: ignore[arg-type]
+        loss = surrogate + self.value_loss_coef * v_loss
+        self.optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.actor.parameters(), self.max_grad_norm)
+        nn.utils.clip_grad_norm_(self.critic.parameters(), self.max_grad_norm)
+        self.optimizer.step()
+        clipped = ((ratio - 1.0).abs() > self.clip_param).float().mean()
+        return {
+            "surrogate": surrogate.detach(),
+            "value": v_loss.detach(),
+            "kl": kl,
+            "cfm_loss": new_losses.detach().mean(),
+            "clip_fraction": clipped,
+            "ratio_first_minibatch": (ratio - 1.0).abs().max() if first else torch.zeros((), device=ratio.device),
+        }
+
+    def save(self) -> dict:
+        """Return PPO's saved dict plus the flow's sizes under ``fpo``."""
+        flow = self.actor.flow
+        sizes = {"action_dim": flow.action_dim, "cond_dim": flow.cond_dim, "num_flow_steps": flow.num_flow_steps}
+        return {**super().save(), CHECKPOINT_TAG: sizes}
+
+    def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
+        """Load an FPO checkpoint; another algorithm's checkpoint gives a clear error."""
+        if CHECKPOINT_TAG not in loaded_dict:
+            raise ValueError(
+                f"FPO cannot load this checkpoint: it has no '{CHECKPOINT_TAG}' entry, so it was written by another "
+                f"algorithm (e.g. Gaussian PPO or GenPO). Allowed: checkpoints saved by genpo_rsl.FPO."
+            )
+        return super().load(loaded_dict, load_cfg, strict)
