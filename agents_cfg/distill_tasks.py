@@ -16,6 +16,7 @@ from collections.abc import Callable
 from isaaclab.utils import configclass
 from isaaclab.utils.string import string_to_callable
 from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg
+from isaaclab_tasks.utils import PresetCfg
 
 from agents_cfg import tasks
 from agents_cfg.table import TASKS, TaskRow
@@ -51,7 +52,9 @@ def distill_cfg(row: TaskRow) -> GenPODistillRunnerCfg:
     """Return the distillation config of ``row``'s task: its GenPO actor as student, its stock PPO actor as teacher."""
     genpo = getattr(tasks, row.class_name)()
     stock = string_to_callable(row.stock)()
-    teacher_groups = stock.obs_groups.get("actor", ["policy"]) if isinstance(stock.obs_groups, dict) else ["policy"]
+    stock = stock.default if isinstance(stock, PresetCfg) else stock  # a stock preset: its default config
+    stock_groups = getattr(stock, "obs_groups", None)  # some stock configs leave it to rsl_rl's default
+    teacher_groups = stock_groups.get("actor", ["policy"]) if isinstance(stock_groups, dict) else ["policy"]
     return GenPODistillRunnerCfg(
         num_steps_per_env=genpo.num_steps_per_env,
         save_interval=genpo.save_interval,

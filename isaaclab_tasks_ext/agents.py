@@ -4,10 +4,10 @@ Registration, preflight, ``genpo-compare`` and its report read only this table. 
 config classes (``<module>:<stem><class_suffix>`` for every task of :data:`agents_cfg.table.TASKS`) is registered
 on the stock task ids; an entry without ``config_module`` uses an agent config IsaacLab itself registers.
 
-Adding an algorithm is one entry in :data:`AGENTS`, e.g. an ``fpo`` flow agent with classes
+Adding an algorithm is one entry in :data:`AGENTS`, e.g. the ``fpo`` flow agent (FPO++) with config classes
 ``agents_cfg.fpo_tasks:AntDirectFPORunnerCfg`` ...::
 
-    Agent(name="fpo", gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"), label="FPO", checkpoint_marker="fpo",
+    Agent(name="fpo", gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"), label="FPO++", checkpoint_marker="fpo",
           config_module="agents_cfg.fpo_tasks", class_suffix="FPORunnerCfg")
 """
 
@@ -89,7 +89,16 @@ GENPO_DISTILL = Agent(
     compared=False,
 )
 
-AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, PPO, PPO_MATCHED, GENPO_DISTILL)}
+FPO = Agent(
+    name="fpo",
+    gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"),
+    label="FPO++",
+    checkpoint_marker="fpo",
+    config_module="agents_cfg.fpo_tasks",
+    class_suffix="FPORunnerCfg",
+)
+
+AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, FPO, PPO, PPO_MATCHED, GENPO_DISTILL)}
 """Algorithm name → entry. Order: the order of plots, tables and runs."""
 
 BASELINE = PPO.name

@@ -15,13 +15,13 @@ from isaaclab_tasks_ext.compare.report import write_table
 from isaaclab_tasks_ext.preflight import check_checkpoint
 
 BASE = ["--task", "Isaac-Cartpole-Direct", "--num_envs", "16", "--max_iterations", "2", "--out", "runs/x"]
-FPO = Agent(  # a second flow algorithm: one table entry (also used by test_isaaclab_configs)
-    name="fpo",
-    gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"),
-    label="FPO",
-    checkpoint_marker="fpo",
-    config_module="agents_cfg.fpo_tasks",
-    class_suffix="FPORunnerCfg",
+DPPO = Agent(  # a third flow algorithm would be one more table entry
+    name="dppo",
+    gym_keys=("dppo", "rsl_rl_dppo_cfg_entry_point"),
+    label="DPPO",
+    checkpoint_marker="dppo",
+    config_module="agents_cfg.dppo_tasks",
+    class_suffix="DPPORunnerCfg",
 )
 
 
@@ -31,8 +31,10 @@ def _after(command: list[str], flag: str) -> str:
 
 
 def test_table_entries() -> None:
-    """genpo, ppo and ppo_matched: keys, labels, markers; the public genpo key and entry points are unchanged."""
-    assert list(AGENTS) == ["genpo", "ppo", "ppo_matched"]
+    """genpo, fpo, ppo, ppo_matched, genpo_distill: keys, labels, markers; the public genpo key is unchanged."""
+    assert list(AGENTS) == ["genpo", "fpo", "ppo", "ppo_matched", "genpo_distill"]
+    assert AGENTS["fpo"].agent_key == "fpo" and AGENTS["fpo"].checkpoint_marker == "fpo"
+    assert not AGENTS["genpo_distill"].compared and AGENTS["genpo_distill"].loads_plain_checkpoints
     assert GENPO.gym_keys == ("genpo", "rsl_rl_genpo_cfg_entry_point") and GENPO.checkpoint_marker == "genpo"
     assert PPO.agent_key == PPO_MATCHED.agent_key == "rsl_rl_cfg_entry_point"
     assert not PPO.registers and not PPO_MATCHED.registers and GENPO.registers
@@ -44,7 +46,7 @@ def test_table_entries() -> None:
         "Gaussian PPO (init std 0.71)",
     )
     assert label("other") == "other" and agent_for_key("genpo") is GENPO and agent_for_key("nope") is None
-    with pytest.raises(ValueError, match=r"unknown algorithm 'nope'; allowed: \['genpo', 'ppo', 'ppo_matched'\]"):
+    with pytest.raises(ValueError, match=r"unknown algorithm 'nope'; allowed: \['genpo', 'fpo', 'ppo', 'ppo_matched'"):
         get_agent("nope")
     with pytest.raises(ValueError, match="agent 'ppo' has no config classes"):
         PPO.entry_point(TASKS[0])
@@ -83,11 +85,11 @@ def test_unknown_algorithm_is_refused_naming_the_allowed_ones(capsys) -> None:
 
 def test_a_new_entry_reaches_compare(monkeypatch) -> None:
     """One more entry in AGENTS: --algorithms accepts it, it gets --<name>_override, --agent and its label."""
-    monkeypatch.setitem(AGENTS, "fpo", FPO)
-    args = parse_args([*BASE, "--algorithms", "fpo", "ppo_matched", "--fpo_override", "agent.actor.mix_p=0.8"])
-    command = train_command(args, "fpo", 0)
-    assert _after(command, "--agent") == "fpo" and command[-1] == "agent.actor.mix_p=0.8"
-    assert label("fpo") == "FPO"
+    monkeypatch.setitem(AGENTS, "dppo", DPPO)
+    args = parse_args([*BASE, "--algorithms", "dppo", "ppo_matched", "--dppo_override", "agent.actor.mix_p=0.8"])
+    command = train_command(args, "dppo", 0)
+    assert _after(command, "--agent") == "dppo" and command[-1] == "agent.actor.mix_p=0.8"
+    assert label("dppo") == "DPPO"
 
 
 def _curve(algorithm: str, steps_per_s_scale: float):
@@ -102,15 +104,14 @@ def _curve(algorithm: str, steps_per_s_scale: float):
 
 def test_report_labels_and_speed_ratios(tmp_path, monkeypatch) -> None:
     """results.md labels every algorithm from the table; each flow algorithm gets its speed ratio to PPO."""
-    monkeypatch.setitem(AGENTS, "fpo", FPO)
     names = ("genpo", "ppo", "ppo_matched", "fpo")
     curves = [_curve(name, scale) for name, scale in zip(names, (0.5, 1.0, 1.0, 0.25))]
     with open(write_table(curves, str(tmp_path), dict.fromkeys(names, 100), "## t")) as f:
         text = f.read()
     assert "| Gaussian PPO (init std 0.71) | 1 |" in text and "| Gaussian PPO | 1 |" in text
-    assert "| GenPO | 1 |" in text and "| FPO | 1 |" in text
+    assert "| GenPO | 1 |" in text and "| FPO++ | 1 |" in text
     assert "GenPO / PPO steps per second, measured in this run: **0.50×**" in text
-    assert "FPO / PPO steps per second, measured in this run: **0.25×**" in text
+    assert "FPO++ / PPO steps per second, measured in this run: **0.25×**" in text
     assert "(init std 0.71) / PPO steps per second" not in text
 
 
@@ -122,8 +123,7 @@ def _save(path, marker: str | None) -> str:
 
 
 def test_checkpoint_markers_come_from_the_table(tmp_path, monkeypatch) -> None:
-    """Preflight tells the algorithms' checkpoints apart by their markers, a new entry's included."""
-    monkeypatch.setitem(AGENTS, "fpo", FPO)
+    """Preflight tells the algorithms' checkpoints apart by their markers, FPO's included."""
     genpo, fpo, plain = (_save(tmp_path / f"{m}.pt", m) for m in ("genpo", "fpo", None))
     check_checkpoint(genpo, "genpo")
     check_checkpoint(genpo, "rsl_rl_genpo_cfg_entry_point")
@@ -132,13 +132,13 @@ def test_checkpoint_markers_come_from_the_table(tmp_path, monkeypatch) -> None:
     cases = [
         (genpo, "rsl_rl_cfg_entry_point", "is a GenPO checkpoint but --agent rsl_rl_cfg_entry_point is not GenPO"),
         (genpo, "fpo", "is a GenPO checkpoint but --agent fpo is not GenPO; allowed: --agent genpo"),
-        (fpo, "genpo", "is a FPO checkpoint but --agent genpo is not FPO; allowed: --agent fpo"),
+        (fpo, "genpo", "is a FPO++ checkpoint but --agent genpo is not FPO++; allowed: --agent fpo"),
         (
             plain,
             "genpo",
             "was not written by GenPO (e.g. a Gaussian PPO run); allowed: a checkpoint of a --agent genpo",
         ),
-        (plain, "fpo", "was not written by FPO (e.g. a Gaussian PPO run)"),
+        (plain, "fpo", "was not written by FPO++ (e.g. a Gaussian PPO run)"),
     ]
     for path, agent, message in cases:
         with pytest.raises(ValueError, match=r"^checkpoint .*") as error:

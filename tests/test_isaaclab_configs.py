@@ -268,7 +268,11 @@ def test_register_reports_every_table_id(registered) -> None:
         kwargs = gym.spec(row.task_id).kwargs
         for key in isaaclab_tasks_ext.ENTRY_POINT_KEYS:
             assert kwargs[key] == row.entry_point
-        assert registered.registered[row.task_id] == {"genpo": row.entry_point}
+        assert registered.registered[row.task_id] == {
+            "genpo": row.entry_point,
+            "fpo": f"agents_cfg.fpo_tasks:{row.stem}FPORunnerCfg",
+            "genpo_distill": f"agents_cfg.distill_tasks:{row.stem}GenPODistillRunnerCfg",
+        }
         module, cls = row.entry_point.split(":")
         assert module == "agents_cfg.tasks" and cls == row.class_name
 
@@ -286,22 +290,33 @@ def test_register_reports_and_warns_about_unknown_ids(monkeypatch) -> None:
     assert "Isaac-Renamed-Ghost" not in gym.registry
 
 
-def test_a_second_flow_agent_is_one_table_entry(monkeypatch, tmp_path) -> None:
-    """A fake ``fpo`` entry in AGENTS is registered on every task id, accepted by preflight and by genpo-compare."""
+def test_the_second_flow_agent_is_one_table_entry(monkeypatch, tmp_path) -> None:
+    """The ``fpo`` entry (FPO++) is registered on every task id, loaded by IsaacLab, accepted by preflight and compare."""
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
     from isaaclab_tasks_ext import preflight, registration
-    from isaaclab_tasks_ext.agents import AGENTS
     from isaaclab_tasks_ext.compare.cli import parse_args, train_command
 
     for row in TASKS:  # give the specs back untouched afterwards
         monkeypatch.setattr(gym.spec(row.task_id), "kwargs", dict(gym.spec(row.task_id).kwargs))
-    from test_compare_agents import FPO
-
-    monkeypatch.setitem(AGENTS, "fpo", FPO)
     report = registration.register()
     assert report.ok and report.registered["Isaac-Ant-Direct"] == {
         "genpo": "agents_cfg.tasks:AntDirectGenPORunnerCfg",
         "fpo": "agents_cfg.fpo_tasks:AntDirectFPORunnerCfg",
+        "genpo_distill": "agents_cfg.distill_tasks:AntDirectGenPODistillRunnerCfg",
     }
+    for row in TASKS:  # IsaacLab's own loader resolves each: FPO on the GenPO config's runner, critic and PPO keys
+        fpo, genpo = load_cfg_from_registry(row.task_id, "fpo"), load_cfg_from_registry(row.task_id, "genpo")
+        assert (fpo.algorithm.class_name, fpo.actor.class_name) == ("genpo_rsl:FPO", "genpo_rsl:FPOActor")
+        assert fpo.actor.hidden_dims == genpo.actor.hidden_dims == fpo.critic.hidden_dims
+        assert (fpo.algorithm.learning_rate, fpo.algorithm.gamma) == (
+            genpo.algorithm.learning_rate,
+            genpo.algorithm.gamma,
+        )
+        assert fpo.num_steps_per_env == genpo.num_steps_per_env and fpo.algorithm.entropy_coef == 0.0
+        distill = load_cfg_from_registry(row.task_id, "genpo_distill")
+        assert distill.student.class_name == "genpo_rsl:GenPOActor"
+        assert distill.student.hidden_dims == genpo.actor.hidden_dims
     for row in TASKS:
         kwargs = gym.spec(row.task_id).kwargs
         assert kwargs["fpo"] == kwargs["rsl_rl_fpo_cfg_entry_point"] == f"agents_cfg.fpo_tasks:{row.stem}FPORunnerCfg"

@@ -1,0 +1,89 @@
+"""FPO++ runner config of every task id that has a GenPO agent (``--agent fpo``): the same runner, critic and PPO
+settings as the task's GenPO config (:mod:`agents_cfg.tasks`), with the flow-matching actor and ``genpo_rsl:FPO``.
+
+    isaaclab train --rl_library rsl_rl --task Isaac-Ant-Direct --agent fpo
+
+The class of a task, ``<stem>FPORunnerCfg``, is derived from its GenPO class rather than written out again, so a
+three-way comparison differs only in the actor and the algorithm: hidden sizes, time embedding, learning rate, γ, λ,
+clip, epochs and minibatches are the GenPO config's. FPO has no entropy term (``entropy_coef = 0``). FPO++'s own
+settings (``num_mc_samples``, ``per_sample_ratio``, ``trust_region``, the actor's ``num_flow_steps``) have the
+defaults below; override them like any key (``agent.algorithm.num_mc_samples=16``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from isaaclab.utils import configclass
+from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
+
+from agents_cfg import tasks
+from agents_cfg.table import TASKS, TaskRow
+
+FPO_CLASS_SUFFIX = "FPORunnerCfg"
+"""FPO config of a task: ``<stem>FPORunnerCfg`` in this module."""
+
+PPO_KEYS = ("num_learning_epochs", "num_mini_batches", "learning_rate", "schedule", "gamma", "lam", "desired_kl")
+PPO_KEYS += ("max_grad_norm", "value_loss_coef", "use_clipped_value_loss", "clip_param")
+"""The PPO settings an FPO config takes from the task's GenPO config."""
+
+
+@configclass
+class FPOActorCfg(RslRlMLPModelCfg):
+    """``genpo_rsl:FPOActor``: a flow-matching velocity policy (GenPO's velocity network, no doubled action)."""
+
+    class_name: str = "genpo_rsl:FPOActor"
+    hidden_dims: list[int] = [256, 256, 256]
+    activation: str = "mish"
+    distribution_cfg: None = None
+    """Must stay None: the flow is the distribution."""
+    num_flow_steps: int = 10
+    """Euler steps of the sampler (FPO: 10)."""
+    time_embed_dim: int = 32
+    time_hidden_dims: list[int] = [256, 256]
+    time_embedding: Literal["scaled", "released"] = "scaled"
+    inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
+    """Play/export: zero-noise actions (FPO++'s evaluation) or a fresh sample."""
+
+
+@configclass
+class FPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
+    """``genpo_rsl:FPO``: PPO settings plus FPO++'s (see :class:`genpo_rsl.FPO`)."""
+
+    class_name: str = "genpo_rsl:FPO"
+    entropy_coef: float = 0.0
+    """Must stay 0: the flow has no likelihood, so no entropy estimate."""
+    num_mc_samples: int = 8
+    """Monte-Carlo pairs (ε, τ) per action for the CFM-loss ratio."""
+    per_sample_ratio: bool = True
+    """One ratio per pair (FPO++); False: one ratio from the mean CFM loss (FPO)."""
+    trust_region: Literal["aspo", "ppo"] = "aspo"
+    """"aspo": PPO clip for A >= 0 and SPO penalty for A < 0 (FPO++); "ppo": PPO clip for both."""
+
+
+def fpo_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:
+    """Return the FPO config of ``row``'s task: its GenPO config with the flow-matching actor and FPO algorithm."""
+    cfg = getattr(tasks, row.class_name)()
+    genpo_actor, genpo_alg = cfg.actor, cfg.algorithm
+    cfg.experiment_name = cfg.experiment_name.removesuffix("_genpo") + "_fpo"
+    cfg.actor = FPOActorCfg(
+        hidden_dims=list(genpo_actor.hidden_dims),
+        activation=genpo_actor.activation,
+        obs_normalization=genpo_actor.obs_normalization,
+        time_embed_dim=genpo_actor.time_embed_dim,
+        time_hidden_dims=list(genpo_actor.time_hidden_dims),
+        time_embedding=genpo_actor.time_embedding,
+    )
+    cfg.algorithm = FPOAlgorithmCfg(**{key: getattr(genpo_alg, key) for key in PPO_KEYS})
+    return cfg
+
+
+def __getattr__(name: str) -> Callable[[], RslRlOnPolicyRunnerCfg]:
+    """Return the config factory ``<stem>FPORunnerCfg`` of a table task (what IsaacLab's loader calls)."""
+    for row in TASKS:
+        if name == f"{row.stem}{FPO_CLASS_SUFFIX}":
+            factory = lambda row=row: fpo_cfg(row)  # noqa: E731
+            factory.__name__ = factory.__qualname__ = name
+            return factory
+    raise AttributeError(f"module 'agents_cfg.fpo_tasks' has no attribute {name!r}")
