@@ -15,7 +15,6 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from genpo_rsl.time_embedding import TimeEmbedding
 from genpo_rsl.velocity import VelocityField
 
 TRUST_REGIONS = ("aspo", "ppo")
@@ -41,8 +40,9 @@ class FlowMatchingPolicy(nn.Module):
         if num_flow_steps < 1:
             raise ValueError(f"FPOActor: num_flow_steps={num_flow_steps!r} is invalid; allowed: >= 1.")
         self.action_dim, self.cond_dim, self.num_flow_steps = action_dim, cond_dim, num_flow_steps
-        time = TimeEmbedding(time_embed_dim, time_hidden_dims, time_embedding, activation)
-        self.velocity = VelocityField(action_dim, cond_dim, hidden_dims, activation, time)
+        self.velocity = VelocityField.build(
+            action_dim, cond_dim, hidden_dims, activation, time_embed_dim, time_hidden_dims, time_embedding
+        )
 
     def forward(self, x0: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         """Return ``x_1`` from ``x_0`` by ``num_flow_steps`` Euler steps of ``v(x, c, τ)`` over τ ∈ [0, 1]."""
@@ -53,7 +53,7 @@ class FlowMatchingPolicy(nn.Module):
             x = x + self.velocity(x, h_cond + h_time[i]) / self.num_flow_steps
         return x
 
-    def sample(self, cond: torch.Tensor) -> torch.Tensor:
+    def sample_action(self, cond: torch.Tensor) -> torch.Tensor:
         """Return actions from fresh noise ``x_0 ~ N(0, I)``."""
         return self(torch.randn(cond.shape[0], self.action_dim, dtype=cond.dtype, device=cond.device), cond)
 

@@ -17,7 +17,6 @@ import torch
 import torch.nn as nn
 
 from genpo_rsl.checkpoint import check_saved_settings, settings_tensor
-from genpo_rsl.time_embedding import TimeEmbedding
 from genpo_rsl.velocity import VelocityField
 
 LEGACY_PARTS = ("input_layer.", "trunk.", "time_mlp.")
@@ -29,7 +28,7 @@ class GenPOFlow(nn.Module):
 
     The interface a flow class offers to the actors (``flow_cfg.class_name`` selects another one): ``action_dim``,
     ``latent_dim``, ``forward(z, c)``, ``inverse(ã, c)``, ``log_prob(ã, c)``, ``latent_log_prob(z)``,
-    ``sample_latent(n, like)``, ``env_action(ã)``, ``zero_noise_action(c)``.
+    ``sample_latent(n, like)``, ``env_action(ã)``, ``sample_action(c)``, ``zero_noise_action(c)``.
     """
 
     def __init__(
@@ -49,8 +48,9 @@ class GenPOFlow(nn.Module):
         super().__init__()
         self.action_dim, self.cond_dim, self.latent_dim = action_dim, cond_dim, 2 * action_dim
         self.num_flow_steps, self.mix_p = num_flow_steps, mix_p
-        time = TimeEmbedding(time_embed_dim, time_hidden_dims, time_embedding, activation)
-        self.velocity = VelocityField(action_dim, cond_dim, hidden_dims, activation, time)
+        self.velocity = VelocityField.build(
+            action_dim, cond_dim, hidden_dims, activation, time_embed_dim, time_hidden_dims, time_embedding
+        )
         self.register_buffer("step_times", torch.arange(num_flow_steps, dtype=torch.float) / num_flow_steps)
         self.log_base_scale = nn.Parameter(torch.zeros(())) if learn_base_scale else None
         self.register_buffer("settings", settings_tensor(self))
@@ -117,6 +117,10 @@ class GenPOFlow(nn.Module):
     def env_action(self, a: torch.Tensor) -> torch.Tensor:
         """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
         return 0.5 * (a[..., : self.action_dim] + a[..., self.action_dim :])
+
+    def sample_action(self, cond: torch.Tensor) -> torch.Tensor:
+        """Return the environment action ``(x_N + y_N) / 2`` of a fresh latent ``z ~ N(0, σ²I)``."""
+        return self.env_action(self(self.sample_latent(cond.shape[0], cond), cond))
 
     def zero_noise_action(self, cond: torch.Tensor) -> torch.Tensor:
         """Return the deterministic environment action ``(x_N + y_N) / 2`` of the latent ``z = 0``."""

@@ -79,6 +79,10 @@ class PointReachEnv(VecEnv):
         self.episode_return[mask] = 0.0
 
 
+FLOW_ACTOR = {"hidden_dims": [64, 64], "activation": "elu", "time_embed_dim": 16, "time_hidden_dims": [32, 32]}
+"""The small flow actor keys both flow algorithms use on :class:`PointReachEnv`."""
+
+
 def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
     """Return an rsl_rl 5 runner config (plain dict, ``class_name`` strings) for :class:`PointReachEnv`.
 
@@ -104,25 +108,10 @@ def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
     }
     if algorithm == "genpo":
         cfg["algorithm"].update(class_name="genpo_rsl:GenPO", compression_coef=0.01)
-        cfg["actor"] = {
-            "class_name": "genpo_rsl:GenPOActor",
-            "hidden_dims": [64, 64],
-            "activation": "elu",
-            "num_flow_steps": 5,
-            "mix_p": 0.9,
-            "time_embed_dim": 16,
-            "time_hidden_dims": [32, 32],
-        }
+        cfg["actor"] = {"class_name": "genpo_rsl:GenPOActor", **FLOW_ACTOR, "num_flow_steps": 5, "mix_p": 0.9}
     elif algorithm == "fpo":
         cfg["algorithm"].update(class_name="genpo_rsl:FPO")
-        cfg["actor"] = {
-            "class_name": "genpo_rsl:FPOActor",
-            "hidden_dims": [64, 64],
-            "activation": "elu",
-            "num_flow_steps": 10,
-            "time_embed_dim": 16,
-            "time_hidden_dims": [32, 32],
-        }
+        cfg["actor"] = {"class_name": "genpo_rsl:FPOActor", **FLOW_ACTOR, "num_flow_steps": 10}
     else:
         cfg["actor"] = {
             "class_name": "MLPModel",

@@ -32,6 +32,21 @@ class VelocityField(nn.Module):
         self.trunk = mlp(hidden_dims[0], action_dim, list(hidden_dims[1:]), activation, True)
         self._compiled = None
 
+    @classmethod
+    def build(
+        cls,
+        action_dim: int,
+        cond_dim: int,
+        hidden_dims: list[int],
+        activation: str,
+        time_embed_dim: int,
+        time_hidden_dims: list[int] | tuple[int, ...],
+        time_embedding: str,
+    ) -> VelocityField:
+        """Return the velocity field with its time embedding ``e(t)`` (sinusoid of ``time_embedding`` form + MLP)."""
+        time = TimeEmbedding(time_embed_dim, time_hidden_dims, time_embedding, activation)
+        return cls(action_dim, cond_dim, hidden_dims, activation, time)
+
     def conditioning(self, cond: torch.Tensor, step_times: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return the first layer's conditioning share ``[B, H]`` (with bias) and time share ``[N, H]``."""
         d, c = self.action_dim, self.cond_dim

@@ -78,7 +78,7 @@ class FPO(PPO):
     def act(self, obs: TensorDict) -> torch.Tensor:
         """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters."""
         flow, cond = self.actor.flow, self.actor.flow_condition(obs)
-        actions = flow.sample(cond)
+        actions = flow.sample_action(cond)
         n, m, d = actions.shape[0], self.num_mc_samples, actions.shape[1]
         eps = torch.randn(n, m, d, device=actions.device)
         tau = torch.rand(n, m, device=actions.device)
