@@ -21,15 +21,15 @@ FALLBACK = {"Loss/action_std": "Loss/env_action_std", "Loss/halves_gap_std": "Lo
 COLUMNS = ("return @25%", "return @50%", "final return", "mean return", "action std", "x−y std", "compression")
 
 
-def read_scalars(run_dir: str) -> dict[str, list[float]]:
-    """Return the per-iteration values of :data:`TAGS` (ordered by iteration) of one run."""
+def read_scalars(run_dir: str, tags: tuple[str, ...] = TAGS) -> dict[str, list[float]]:
+    """Return the per-iteration values of ``tags`` (ordered by iteration) of one run."""
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     values: dict[str, dict[int, float]] = {}
     for path in sorted(glob.glob(os.path.join(run_dir, "**", "events.out.tfevents.*"), recursive=True)):
         acc = EventAccumulator(path, size_guidance={"scalars": 0})
         acc.Reload()
-        for tag in TAGS:
+        for tag in tags:
             for name in (tag, FALLBACK.get(tag)):
                 if name in acc.Tags()["scalars"]:
                     values.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(name)})
