@@ -3,7 +3,7 @@
 # ablations. Every step is a resumable `genpo-compare` call (finished runs are reused), so the script can be stopped
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
-#   bash bench/evidence.sh [humanoid|ant_long|ablations|all]
+#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} ISAACSIM_ASSET_ROOT=${ISAACSIM_ASSET_ROOT:-$PWD/.assets}
@@ -18,6 +18,12 @@ fi
 if [[ $what == ant_long || $what == all ]]; then  # 512 x 32 x 306 = 5.0 M env steps (3x the earlier 1.64 M)
     $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 306 \
         --algorithms ppo ppo_matched genpo --out $OUT/ant_direct_long -- agent.save_interval=10
+fi
+if [[ $what == three_way || $what == all ]]; then  # GenPO / FPO++ / PPO, each at its task defaults
+    $C --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --algorithms genpo fpo ppo \
+        --out runs/three_way/cartpole -- agent.save_interval=10
+    $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms genpo fpo ppo \
+        --out runs/three_way/ant_direct -- agent.save_interval=5
 fi
 if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
     # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
