@@ -11,7 +11,7 @@ Sections (every number measured in this one run, on one device):
    of GenPO and of PPO through the stock ``OnPolicyRunner`` on a GPU-resident stand-in environment
    (``bench/standin_env.py``), eager, then compiled (``torch_compile_mode="default"``) for a few sizes. Collection
    counts ``alg.act`` + ``alg.process_env_step`` only: the environment's own step is timed apart. Then GenPO with
-   ``cuda_graphs=True`` (2c) at every size (``--graph_sizes``; none on the CPU).
+   ``cuda_graphs=True`` (2c) at every size (``--graph_sizes``; none on the CPU), with TF32 (2d) and FPO++ (2e).
 3. Per-action latency of the exported policy (``actor.as_jit()`` scripted, zero noise) at batch 1.
 
 A global time guard skips the remaining compiled rows once ``--time-guard`` seconds have passed (or when the next
@@ -89,6 +89,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compile_iteration_sizes": ["ant", "shadow_hand"],
         "graph_sizes": list(TASKS),
         "tf32_sizes": ["humanoid", "ant"],
+        "fpo_sizes": list(TASKS),
         "out": os.path.join(ROOT, "docs", "gpu.md"),
         "json": os.path.join(ROOT, "bench", "out", "gpu.json"),
     },
@@ -103,6 +104,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compile_iteration_sizes": [],
         "graph_sizes": [],  # CUDA graphs need a GPU (on a CPU, cuda_graphs=True warns and runs eagerly)
         "tf32_sizes": [],
+        "fpo_sizes": ["anymal_d"],
         "out": os.path.join(ROOT, "bench", "out", "gpu_cpu.md"),
         "json": os.path.join(ROOT, "bench", "out", "gpu_cpu.json"),
     },
@@ -182,6 +184,16 @@ def runner_cfg(
             "time_embed_dim": TIME_DIM,
             "time_hidden_dims": time_hidden,
         }
+    elif algorithm == "fpo":
+        cfg["algorithm"].update(class_name="genpo_rsl:FPO", entropy_coef=0.0)
+        cfg["actor"] = {
+            "class_name": "genpo_rsl:FPOActor",
+            "hidden_dims": hidden,
+            "activation": "mish",
+            "obs_normalization": norm,
+            "time_embed_dim": TIME_DIM,
+            "time_hidden_dims": time_hidden,
+        }
     elif algorithm == "ppo":
         cfg["actor"] = {
             "class_name": "MLPModel",
@@ -191,7 +203,7 @@ def runner_cfg(
             "distribution_cfg": {"class_name": "GaussianDistribution", "init_std": 1.0},
         }
     else:
-        raise ValueError(f"runner_cfg: algorithm={algorithm!r} is invalid; allowed: 'genpo', 'ppo'.")
+        raise ValueError(f"runner_cfg: algorithm={algorithm!r} is invalid; allowed: 'genpo', 'fpo', 'ppo'.")
     return cfg
 
 
@@ -369,6 +381,18 @@ def section_iteration(name: str, opts: argparse.Namespace, compile_mode: str | N
     return row
 
 
+def section_fpo(name: str, opts: argparse.Namespace, eager: dict[str, Any]) -> dict[str, Any]:
+    """One rsl_rl iteration of FPO++ (eager; 10 Euler steps, 8 CFM pairs) at one size, against section 2's rows."""
+    runner, env = build_runner("fpo", TASKS[name], opts, None)
+    row: dict[str, Any] = {"fpo": time_iterations(runner, env, opts, warmup=1)}
+    del runner, env
+    release(opts.device)
+    for other in ("ppo", "genpo"):
+        if other in eager:
+            row[f"ratio_{other}"] = row["fpo"]["total"] / eager[other]["total"]
+    return row
+
+
 def section_iteration_graphs(name: str, opts: argparse.Namespace, eager: dict[str, Any]) -> dict[str, Any]:
     """One rsl_rl iteration of GenPO with ``cuda_graphs=True`` at one size, against the eager rows of ``eager``."""
     row: dict[str, Any] = {}
@@ -415,7 +439,7 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
     """Run every section; return the results (also the input of :func:`render`)."""
     clock = Clock(opts.time_guard, opts.hard_limit)
     results: dict[str, Any] = {"meta": meta(opts), "actor_cost": {}, "actor_cost_compiled": {}}
-    results.update(iteration={}, iteration_compiled={}, iteration_graphs={}, iteration_tf32={})
+    results.update(iteration={}, iteration_compiled={}, iteration_graphs={}, iteration_tf32={}, iteration_fpo={})
     clock.log(f"device {results['meta']['device_name']}, torch {torch.__version__}, sizes {' '.join(opts.sizes)}")
     for name in opts.sizes:
         results["actor_cost"][name] = guarded(clock, f"actor cost {name}", section_actor_cost, name, opts)
@@ -424,6 +448,9 @@ def run(opts: argparse.Namespace) -> dict[str, Any]:
             eager = results["iteration"][name]
             row = guarded(clock, f"iteration cuda_graphs {name}", section_iteration_graphs, name, opts, eager)
             results["iteration_graphs"][name] = row
+        if name in opts.fpo_sizes:
+            eager = results["iteration"][name]
+            results["iteration_fpo"][name] = guarded(clock, f"iteration fpo {name}", section_fpo, name, opts, eager)
         if name in opts.tf32_sizes:
             results["iteration_tf32"][name] = guarded(clock, f"iteration tf32 {name}", section_tf32, name, opts)
     compile_s: list[float] = []  # durations of the compiled actor-cost rows: the estimate of the next one
@@ -578,6 +605,7 @@ def render(results: dict[str, Any]) -> str:
     out += iteration_section(results["iteration_compiled"], hidden, m, compiled=True)
     out += graphs_section(results.get("iteration_graphs", {}), results["iteration"], hidden)
     out += tf32_section(results.get("iteration_tf32", {}), hidden)
+    out += fpo_section(results.get("iteration_fpo", {}), results["iteration"], hidden)
     out += latency_section(results["iteration"], hidden, m)
     out += warnings_section(results)
     return "\n".join(out) + "\n"
@@ -587,7 +615,7 @@ def warnings_section(results: dict[str, Any]) -> list[str]:
     """Return the lines listing the warnings raised while measuring each row (none: a line saying so)."""
     out = ["", "## Warnings raised during the measurements", ""]
     sections = ("actor_cost", "iteration", "actor_cost_compiled", "iteration_compiled", "iteration_graphs")
-    for section in (*sections, "iteration_tf32"):
+    for section in (*sections, "iteration_tf32", "iteration_fpo"):
         for name, row in results.get(section, {}).items():
             out += [f"- {section} / {name}: `{note}`" for note in row.get("warnings", [])]
     return out if len(out) > 3 else [*out, "(none)"]
@@ -660,6 +688,27 @@ def graphs_section(rows_in: dict[str, Any], eager: dict[str, Any], hidden: list[
     return out + (table(header, rows) if rows else ["(no sizes requested: `--graph_sizes NAME ...`)"])
 
 
+def fpo_section(rows_in: dict[str, Any], eager: dict[str, Any], hidden: list[int] | None) -> list[str]:
+    """Return the lines of the FPO++ iteration table (2e)."""
+    out = [
+        "",
+        "### 2e. One rsl_rl iteration, FPO++ (eager)",
+        "",
+        "`genpo_rsl:FPO` with `FPOActor` (10 Euler steps per action, 8 CFM pairs per action in the update), the same "
+        "set-up as section 2; PPO and GenPO are section 2's eager rows.",
+        "",
+    ]
+    header = ["task", "obs x act", "hidden", "FPO collect", "update", "total", "FPO/PPO total", "FPO/GenPO total"]
+    rows = []
+    for name, r in rows_in.items():
+        cells = not_measured(r, len(header) - 3)
+        if cells is None:
+            cells = [ms(r["fpo"][k]) for k in ("collect", "update", "total")]
+            cells += [ratio(r[k]) if k in r else "—" for k in ("ratio_ppo", "ratio_genpo")]
+        rows.append(size_cells(name, hidden) + cells)
+    return out + (table(header, rows) if rows else ["(no sizes requested: `--fpo_sizes NAME ...`)"])
+
+
 def tf32_section(rows_in: dict[str, Any], hidden: list[int] | None) -> list[str]:
     """Return the lines of the TF32 iteration table (2d)."""
     out = [
@@ -728,6 +777,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--graph_sizes", nargs="*", choices=list(TASKS), help="sizes of the GenPO cuda_graphs=True iteration rows"
     )
+    parser.add_argument("--fpo_sizes", nargs="*", choices=list(TASKS), help="sizes of the FPO++ iteration rows (2e)")
     parser.add_argument("--tf32_sizes", nargs="*", choices=list(TASKS), help="sizes of the TF32 iteration rows (2d)")
     parser.add_argument("--hidden", type=int, nargs="+", help="override every MLP's hidden sizes (tiny test runs)")
     parser.add_argument("--time_guard", type=float, default=360.0, help="no compiled row starts after this (s)")
