@@ -11,15 +11,13 @@ actor's architecture to load its checkpoint, and the student is the GenPO agent 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from isaaclab.utils import configclass
 from isaaclab.utils.string import string_to_callable
 from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg
 from isaaclab_tasks.utils import PresetCfg
 
 from agents_cfg import tasks
-from agents_cfg.table import TASKS, TaskRow
+from agents_cfg.table import TaskRow, config_getattr
 
 DISTILL_CLASS_SUFFIX = "GenPODistillRunnerCfg"
 """Distillation config of a task: ``<stem>GenPODistillRunnerCfg`` in this module."""
@@ -66,11 +64,4 @@ def distill_cfg(row: TaskRow) -> GenPODistillRunnerCfg:
     )
 
 
-def __getattr__(name: str) -> Callable[[], GenPODistillRunnerCfg]:
-    """Return the config factory ``<stem>GenPODistillRunnerCfg`` of a table task (what IsaacLab's loader calls)."""
-    for row in TASKS:
-        if name == f"{row.stem}{DISTILL_CLASS_SUFFIX}":
-            factory = lambda row=row: distill_cfg(row)  # noqa: E731
-            factory.__name__ = factory.__qualname__ = name
-            return factory
-    raise AttributeError(f"module 'agents_cfg.distill_tasks' has no attribute {name!r}")
+__getattr__ = config_getattr(__name__, DISTILL_CLASS_SUFFIX, distill_cfg)

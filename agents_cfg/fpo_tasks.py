@@ -12,14 +12,13 @@ defaults below; override them like any key (``agent.algorithm.num_mc_samples=16`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from isaaclab.utils import configclass
 from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
 
 from agents_cfg import tasks
-from agents_cfg.table import TASKS, TaskRow
+from agents_cfg.table import TaskRow, config_getattr
 
 FPO_CLASS_SUFFIX = "FPORunnerCfg"
 """FPO config of a task: ``<stem>FPORunnerCfg`` in this module."""
@@ -79,11 +78,4 @@ def fpo_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:
     return cfg
 
 
-def __getattr__(name: str) -> Callable[[], RslRlOnPolicyRunnerCfg]:
-    """Return the config factory ``<stem>FPORunnerCfg`` of a table task (what IsaacLab's loader calls)."""
-    for row in TASKS:
-        if name == f"{row.stem}{FPO_CLASS_SUFFIX}":
-            factory = lambda row=row: fpo_cfg(row)  # noqa: E731
-            factory.__name__ = factory.__qualname__ = name
-            return factory
-    raise AttributeError(f"module 'agents_cfg.fpo_tasks' has no attribute {name!r}")
+__getattr__ = config_getattr(__name__, FPO_CLASS_SUFFIX, fpo_cfg)

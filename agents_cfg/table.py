@@ -6,6 +6,7 @@ themselves are written out per task in :mod:`agents_cfg.tasks`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 GENPO_CONFIG_MODULE = "agents_cfg.tasks"
@@ -190,3 +191,23 @@ def task_row(key_or_id: str) -> TaskRow:
             return row
     known = sorted(r.key for r in TASKS)
     raise KeyError(f"No GenPO config for {key_or_id!r}; known keys: {known} (or their task ids).")
+
+
+def config_getattr(
+    module: str, suffix: str, build: Callable[[TaskRow], object]
+) -> Callable[[str], Callable[[], object]]:
+    """Return a module ``__getattr__`` that serves ``<stem><suffix>`` as the factory ``build(row)`` of each table task.
+
+    For configs derived from the written-out GenPO classes (``fpo``, ``genpo_distill``): IsaacLab's loader gets the
+    attribute of the registered ``module:Class`` string and calls it.
+    """
+
+    def module_getattr(name: str) -> Callable[[], object]:
+        for row in TASKS:
+            if name == f"{row.stem}{suffix}":
+                factory = lambda row=row: build(row)  # noqa: E731
+                factory.__name__ = factory.__qualname__ = name
+                return factory
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return module_getattr
