@@ -4,7 +4,9 @@ Policy: ``a = x_1`` from ``x_0 ~ N(0, I_d)`` (or ``x_0 = 0``: zero-noise evaluat
 ``dx/dτ = v(x_τ, c, τ)``. No likelihood is ever computed. The FPO ratio of a stored action ``a`` uses the
 conditional flow-matching (CFM) loss at Monte-Carlo pairs ``(ε_i, τ_i)`` fixed at rollout time:
 
-    ℓ_i(θ) = mean_d ‖v_θ(τ_i a + (1 − τ_i) ε_i, c, τ_i) − (a − ε_i)‖²,     log r_i = ℓ_i(θ_old) − ℓ_i(θ)
+    ℓ_i(θ) = ‖v_θ(τ_i a + (1 − τ_i) ε_i, c, τ_i) − (a − ε_i)‖²,     log r_i = ℓ_i(θ_old) − ℓ_i(θ)
+
+(the squared L2 norm over the ``d`` action dimensions, as in FPO).
 
 FPO++ keeps one ratio per pair (``per_sample_ratio``) and uses an asymmetric trust region (``trust_region="aspo"``):
 PPO's clipped surrogate for ``A ≥ 0`` and SPO's quadratic penalty ``r·A − |A|/(2ε)·(r − 1)²`` for ``A < 0``.
@@ -69,7 +71,7 @@ class FlowMatchingPolicy(nn.Module):
         x_tau = tau.unsqueeze(-1) * actions.unsqueeze(1) + (1.0 - tau.unsqueeze(-1)) * eps
         h_cond, h_time = self.velocity.conditioning(cond, tau.reshape(-1))
         v = self.velocity(x_tau.reshape(b * m, d), h_cond.repeat_interleave(m, dim=0) + h_time).view(b, m, d)
-        return (v - (actions.unsqueeze(1) - eps)).pow(2).mean(-1)
+        return (v - (actions.unsqueeze(1) - eps)).pow(2).sum(-1)
 
 
 def fpo_surrogate(
