@@ -34,7 +34,7 @@ def rsl_rl_major() -> int:
 
 def _use(major: int) -> str:
     """Return the 'use ...' hint naming the adapter classes of ``major``."""
-    return " / ".join(f"genpo_rsl.{name}" for name in ADAPTER_CLASSES[major])
+    return " / ".join(f"genpo_rsl.{name}" for name in ADAPTER_CLASSES[major][:2])  # the algorithm and its model
 
 
 def require_rsl_rl_major(major: int, what: str) -> None:

@@ -30,8 +30,11 @@ def test_rsl5_exports_the_5x_classes() -> None:
     assert genpo_rsl.GenPO is GenPO and genpo_rsl.GenPOActor is GenPOActor
     assert sorted(genpo_rsl.__all__) == [
         "Demonstrations",
+        "FPO",
+        "FPOActor",
         "GenPO",
         "GenPOActor",
+        "GenPODistillation",
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",
