@@ -1,4 +1,5 @@
-"""genpo-compare end to end on the real CPU simulator: 2 seeds × 2 iterations × 16 envs of Isaac-Cartpole-Direct."""
+"""genpo-compare end to end on the real CPU simulator: GenPO, FPO++ and PPO, 2 seeds × 2 iterations × 16 envs of
+Isaac-Cartpole-Direct."""
 
 from __future__ import annotations
 
@@ -32,27 +33,32 @@ def test_compare_cartpole_tiny_and_resume(tmp_path, monkeypatch, capsys) -> None
         "16",
         "--max_iterations",
         "2",
+        "--algorithms",
+        "genpo",
+        "fpo",
+        "ppo",
         "--out",
         out,
     ]
     main(args)
     for name in ("curves.csv", "curves.json", "comparison.png", "results.md", "summary.json"):
         assert os.path.getsize(os.path.join(out, name)) > 0, name
-    for algorithm in ("genpo", "ppo"):
+    for algorithm in ("genpo", "fpo", "ppo"):
         for seed in (0, 1):
             assert os.path.exists(os.path.join(out, "runs", f"{algorithm}_seed{seed}", "done.json"))
     with open(os.path.join(out, "curves.csv")) as f:
         rows = list(csv.DictReader(f))
-    assert {r["algorithm"] for r in rows} <= {"genpo", "ppo"}
+    assert {r["algorithm"] for r in rows} == {"genpo", "fpo", "ppo"}
     table = Path(out, "results.md").read_text()
-    assert "| GenPO | 2 |" in table and "| Gaussian PPO | 2 |" in table and "steps per second" in table
+    assert "| GenPO | 2 |" in table and "| FPO++ | 2 |" in table and "| Gaussian PPO | 2 |" in table
+    assert "FPO++ / PPO steps per second" in table
     capsys.readouterr()
     main(args)  # resume: every run is reused, nothing is retrained
-    assert capsys.readouterr().out.count("finished earlier") == 4
+    assert capsys.readouterr().out.count("finished earlier") == 6
     # a half-finished run (no done.json, a budget of 4) continues from its final checkpoint model_1.pt
     genpo_run = os.path.join(out, "runs", "genpo_seed0")
     os.remove(os.path.join(genpo_run, "done.json"))
-    main([*args[:-3], "4", "--algorithms", "genpo", "--seeds", "1", "--out", out])
+    main([*args[:-7], "4", "--algorithms", "genpo", "--seeds", "1", "--out", out])
     assert "resuming from logs" in capsys.readouterr().out
     curve = read_curve(genpo_run, "genpo", 0, 16 * 16)
     assert curve.iterations == [0, 1, 2, 3]

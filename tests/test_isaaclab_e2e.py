@@ -242,6 +242,18 @@ def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
     assert finetuned["actor_state_dict"].keys() == distilled["student_state_dict"].keys()
 
 
+def test_cartpole_direct_fpo_train_play_export(env, tmp_path) -> None:
+    """FPO++ through IsaacLab's loader: --agent fpo trains, writes an FPO checkpoint, plays and exports it."""
+    task = ["--task", "Isaac-Cartpole-Direct", "--agent", "fpo", *CPU]
+    _train([str(BIN / "genpo-train"), *task, "--num_envs", "16", "--max_iterations", "3"], tmp_path, env, "fpo.log")
+    run = _run_dir(tmp_path, "cartpole_direct_fpo")
+    checkpoint = _checkpoint(run, 2)
+    assert checkpoint["fpo"] == {"action_dim": 1, "cond_dim": 4, "num_flow_steps": 10} and "genpo" not in checkpoint
+    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4"], tmp_path, env, "fpo_play.log")
+    assert f"Loading model checkpoint from: {run / 'model_2.pt'}" in played
+    _check_exports(run, checkpoint, obs_dim=4, num_actions=1)
+
+
 def test_ant_direct_genpo_short_run(env, tmp_path) -> None:
     """genpo-train on Isaac-Ant-Direct, 64 envs × 2 iterations: exit 0, a finite checkpoint of the 60×8 task."""
     out = _train(
