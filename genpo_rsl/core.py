@@ -18,7 +18,7 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from genpo_rsl.config_keys import accepted_keys
-from genpo_rsl.cuda_graphs import FlowGraphs, FlowPasses, sample_flow
+from genpo_rsl.cuda_graphs import FlowGraphs
 from genpo_rsl.health import HealthGuard
 from genpo_rsl.objective import COMPRESSION_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
 from genpo_rsl.policy import FlowPolicy
@@ -206,9 +206,12 @@ class GenPOCore:
 
     def sample_checked(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Return ``(ã, z, log π)`` of a rollout step; refuse non-finite values before the environment sees them."""
-        cond, graphs = self.flow_policy.flow_condition(obs), self.flow_graphs
+        graphs = self.flow_graphs
         with flow_precision(self.allow_tf32):
-            dummy, z, log_prob = graphs.sample(cond) if graphs else sample_flow(self.flow_policy.flow, cond)
+            if graphs is None:
+                dummy, z, log_prob = self.flow_policy.sample(obs)
+            else:
+                dummy, z, log_prob = graphs.sample(self.flow_policy.flow_condition(obs))
         if not bool(torch.isfinite(dummy).all() & torch.isfinite(log_prob).all()):  # one sync per step
             step = f" at rollout step {self.storage.step}"  # type: ignore[attr-defined]
             self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob}, step)
@@ -238,15 +241,17 @@ class GenPOCore:
     def flow_passes(self, batch: Minibatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N)``: the stored actions' likelihood, the gap of fresh samples.
 
-        The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch.
+        The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. Eagerly through the
+        actor's own methods; with ``cuda_graphs`` through the captured passes (same numbers).
         """
-        flow = self.flow_policy.flow
-        cond = self.flow_policy.flow_condition(batch.obs)
+        policy, graphs = self.flow_policy, self.flow_graphs
+        if graphs is None:
+            log_prob, z = policy.log_prob(batch.obs, batch.dummy_actions)
+            return log_prob, z, policy.halves_gap(self.compression_rows(batch.obs))
+        cond = policy.flow_condition(batch.obs)
         cond_gap = cond[: self.compression_count(cond.shape[0])]
-        z_gap = flow.sample_latent(cond_gap.shape[0], cond_gap)
-        graphs = self.flow_graphs
-        passes = graphs.passes if graphs else FlowPasses(flow)
-        return passes(batch.dummy_actions, cond, z_gap, cond_gap)
+        z_gap = policy.flow.sample_latent(cond_gap.shape[0], cond_gap)
+        return graphs.passes(batch.dummy_actions, cond, z_gap, cond_gap)
 
     def update(self) -> dict[str, float]:
         """Run the PPO epochs on the flow likelihood; return mean losses and GenPO diagnostics."""
