@@ -53,7 +53,15 @@ def _play(args: list[str], cwd: Path, env: dict[str, str], log: str, seconds: fl
     KeyboardInterrupt and exits normally.
     """
     with open(cwd / log, "w") as out:
-        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        # a shell that starts jobs in the background makes them ignore SIGINT: give play the default handler back
+        proc = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
         deadline = time.monotonic() + TIMEOUT
         while "Policy playback is running" not in (cwd / log).read_text():
             if proc.poll() is not None or time.monotonic() > deadline:
