@@ -3,8 +3,8 @@
 At 4096 environments the flow's small MLPs are launch-bound: one velocity pass is about 40 kernels, a rollout step
 runs 2N passes and an update minibatch 4N passes plus their backward. A CUDA graph replays each of these as one
 launch. Rollout and minibatch shapes are fixed during training, so each is captured once (a new shape is captured
-again). The eager path (:func:`sample_flow`, :class:`FlowPasses` called directly) is the reference;
-``tests/test_cuda_graphs.py`` checks that both give the same numbers.
+again). The eager path (the actor's own ``sample``/``log_prob``/``halves_gap``, which the core calls without graphs)
+is the reference; ``tests/test_cuda_graphs.py`` checks that both give the same numbers.
 """
 
 from __future__ import annotations
