@@ -13,7 +13,7 @@ The other version's class names raise an ``ImportError`` naming both versions.
 """
 
 from genpo_rsl.cloning import behavior_clone
-from genpo_rsl.demonstrations import Demonstrations, load_demonstrations
+from genpo_rsl.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
 from genpo_rsl.flow import GenPOFlow
 from genpo_rsl.health import GenPONumericalError
 from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
@@ -28,6 +28,7 @@ if rsl_rl_major() == 3:
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",
+        "concatenate_demonstrations",
         "load_demonstrations",
     ]
 elif rsl_rl_major() == 5:
@@ -43,6 +44,7 @@ elif rsl_rl_major() == 5:
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",
+        "concatenate_demonstrations",
         "load_demonstrations",
     ]
 else:

@@ -70,6 +70,33 @@ def load_demonstrations(path: str, obs_keys: list[str] | None = None) -> Demonst
     )
 
 
+def concatenate_demonstrations(parts: list[Demonstrations]) -> Demonstrations:
+    """Join several files' demonstrations (e.g. an early and a late policy's) into one; episodes stay apart."""
+    if not parts:
+        raise ValueError("concatenate_demonstrations: no demonstrations given; expected at least one.")
+    keys = set(parts[0].obs.keys())
+    for i, part in enumerate(parts[1:], 1):
+        if set(part.obs.keys()) != keys or part.actions.shape[1:] != parts[0].actions.shape[1:]:
+            raise ValueError(
+                f"concatenate_demonstrations: part {i} has obs keys {sorted(part.obs.keys())} and actions "
+                f"{tuple(part.actions.shape[1:])}; expected {sorted(keys)} and {tuple(parts[0].actions.shape[1:])}."
+            )
+    offsets = torch.tensor([0] + [int(p.episode.max()) + 1 for p in parts[:-1]]).cumsum(0)
+
+    def optional(key: str) -> torch.Tensor | None:
+        values = [getattr(p, key) for p in parts]
+        return torch.cat(values) if all(v is not None for v in values) else None
+
+    return Demonstrations(
+        torch.cat([p.obs for p in parts]),
+        torch.cat([p.actions for p in parts]),
+        torch.cat([p.episode + offset for p, offset in zip(parts, offsets)]),
+        optional("rewards"),
+        optional("dones"),
+        [f"{i}/{name}" if len(parts) > 1 else name for i, p in enumerate(parts) for name in p.names],
+    )
+
+
 def _read_demo(path: str, name: str, group, obs_keys: list[str] | None) -> dict:
     """Return one demo's tensors; raise ``ValueError`` naming the file, the demo and the bad key."""
     where = f"load_demonstrations: '{path}' data/{name}"

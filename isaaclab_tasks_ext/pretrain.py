@@ -1,6 +1,6 @@
 """``genpo-pretrain``: clone a demonstration dataset into a task's GenPO agent; write a checkpoint to fine-tune.
 
-    genpo-pretrain --task Isaac-Cartpole-Direct --dataset demos.hdf5 [--awr_beta 1.0] --out pretrained.pt
+    genpo-pretrain --task Isaac-Cartpole-Direct --dataset demos.hdf5 [more.hdf5 ...] [--awr_beta 1.0] --out pretrained.pt
     genpo-train --task Isaac-Cartpole-Direct --checkpoint pretrained.pt          # GenPO fine-tuning from it
 
 The actor and critic are built by rsl_rl's ``OnPolicyRunner`` from the task's ``genpo`` agent config (as training
@@ -8,7 +8,8 @@ builds them), without starting the simulator. The actor is fitted by exact-likel
 (:func:`genpo_rsl.behavior_clone`). When the dataset has rewards, the critic is fitted to the Monte-Carlo returns
 (``--critic_epochs``, γ of the agent config), so fine-tuning does not start from a random critic; with ``--awr_beta``
 the cloning is advantage-weighted (:mod:`genpo_rsl.offline`). The output is an rsl_rl checkpoint at iteration 0 (a
-fresh optimizer); it appears only when everything succeeded.
+fresh optimizer); it appears only when everything succeeded. Several ``--dataset`` files (e.g. recordings of an early
+and a late checkpoint) are cloned as one dataset.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import torch
 from tensordict import TensorDict
 
 from genpo_rsl.cloning import behavior_clone
-from genpo_rsl.demonstrations import Demonstrations, load_demonstrations
+from genpo_rsl.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
 from genpo_rsl.offline import awr_weights, fit_critic, monte_carlo_returns
 from isaaclab_tasks_ext.agents import GENPO
 
@@ -45,7 +46,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         prog="genpo-pretrain", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--task", required=True, help="IsaacLab task id with a genpo agent")
-    parser.add_argument("--dataset", required=True, help="HDF5 demonstrations (genpo-record, IsaacLab, robomimic)")
+    parser.add_argument(
+        "--dataset", required=True, nargs="+", help="HDF5 demonstrations (genpo-record, IsaacLab, robomimic); 1 or more"
+    )
     parser.add_argument("--out", required=True, help="checkpoint to write (.pt; not overwritten)")
     parser.add_argument("--awr_beta", type=float, help="advantage-weighted cloning with temperature β (needs rewards)")
     parser.add_argument("--awr_max_weight", type=float, default=20.0, help="cap of the AWR weights")
@@ -107,8 +110,8 @@ def pretrain(args: argparse.Namespace) -> dict:
 
     torch.manual_seed(args.seed)
     cfg = agent_config(args.task, args.device)
-    demos = load_demonstrations(args.dataset)
-    check_dataset(args.dataset, demos, cfg, args.task)
+    demos = concatenate_demonstrations([load_demonstrations(path) for path in args.dataset])
+    check_dataset(", ".join(args.dataset), demos, cfg, args.task)
     obs = demos.obs.to(args.device)
     actions = demos.actions.to(args.device).float()
     runner = OnPolicyRunner(DatasetEnv(obs[:2], actions.shape[1], args.device), cfg, log_dir=None, device=args.device)
@@ -124,7 +127,9 @@ def pretrain(args: argparse.Namespace) -> dict:
             weights = awr_weights(returns, values, args.awr_beta, args.awr_max_weight)
             report["awr_effective_share"] = float(weights.sum() ** 2 / (weights.pow(2).sum() * len(weights)))
     elif args.awr_beta is not None:
-        raise ValueError(f"{args.dataset}: --awr_beta needs rewards, but the dataset has none (data/demo_<k>/rewards).")
+        raise ValueError(
+            f"{', '.join(args.dataset)}: --awr_beta needs rewards, but the dataset has none (data/demo_<k>/rewards)."
+        )
     history = behavior_clone(
         actor,
         obs,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from genpo_rsl import load_demonstrations
+from genpo_rsl import concatenate_demonstrations, load_demonstrations
 
 h5py = pytest.importorskip("h5py")
 
@@ -44,6 +44,19 @@ def test_reads_a_file_written_by_isaaclabs_recorder(tmp_path) -> None:
     torch.testing.assert_close(demos.obs["policy"][3], written[1][0][0])
     assert demos.episode.tolist() == [0, 0, 0, 1, 1, 1, 1, 1] and demos.rewards.tolist() == [1.0] * 8
     assert demos.dones is None
+
+
+def test_concatenated_files_keep_their_episodes_apart(tmp_path) -> None:
+    first, second = str(tmp_path / "early.hdf5"), str(tmp_path / "late.hdf5")
+    write_with_isaaclab(first, [2, 3])
+    write_with_isaaclab(second, [4])
+    demos = concatenate_demonstrations([load_demonstrations(first), load_demonstrations(second)])
+    assert demos.episode.tolist() == [0, 0, 1, 1, 1, 2, 2, 2, 2] and demos.rewards.shape == (9,)
+    assert demos.names == ["0/demo_0", "0/demo_1", "1/demo_0"] and demos.obs["policy"].shape == (9, 4)
+    torch.testing.assert_close(demos.actions[5:], load_demonstrations(second).actions)
+    robomimic = load_demonstrations(robomimic_file(str(tmp_path / "robomimic.hdf5")))
+    with pytest.raises(ValueError, match=r"part 1 has obs keys \['goal/pos', 'joint_pos'\] and actions \(2,\)"):
+        concatenate_demonstrations([load_demonstrations(first), robomimic])
 
 
 def robomimic_file(path: str, **changes) -> str:

@@ -15,10 +15,13 @@ pytestmark = pytest.mark.isaaclab
 from isaaclab_tasks_ext.pretrain import main  # noqa: E402
 
 
-def write_cartpole_dataset(path: str, episodes: int = 12, length: int = 20, rewards: bool = True) -> None:
+def write_cartpole_dataset(
+    path: str, episodes: int = 12, length: int = 20, rewards: bool = True, kinds: tuple[bool, ...] = (True, False)
+) -> None:
     """Two kinds of Isaac-Cartpole-Direct-shaped episodes (obs/policy [4], actions [1]) written by IsaacLab's handler.
 
-    Even episodes push +0.8 and earn reward 1 per step, odd ones push -0.8 and earn 0: only rewards tell them apart.
+    Good episodes push +0.8 and earn reward 1 per step, bad ones push -0.8 and earn 0: only rewards tell them apart.
+    Episode ``k`` is of kind ``kinds[k % len(kinds)]`` (good, bad, good, ... by default).
     """
     from isaaclab.utils.datasets import EpisodeData, HDF5DatasetFileHandler
 
@@ -27,7 +30,7 @@ def write_cartpole_dataset(path: str, episodes: int = 12, length: int = 20, rewa
     gen = torch.Generator().manual_seed(0)
     for k in range(episodes):
         episode = EpisodeData()
-        good = k % 2 == 0
+        good = kinds[k % len(kinds)]
         for _ in range(length):
             episode.add("obs/policy", torch.randn(4, generator=gen) * 0.1)
             episode.add("actions", torch.tensor([0.8 if good else -0.8]) + 0.05 * torch.randn(1, generator=gen))
@@ -82,6 +85,18 @@ def test_pretrain_plain_and_advantage_weighted(tmp_path, capsys) -> None:
     assert abs(_actor_mean_action(plain)) < 0.25  # both pushes, half each
     assert _actor_mean_action(awr) > 0.5  # mostly the rewarded +0.8 push
     assert "fine-tune with: genpo-train --task Isaac-Cartpole-Direct" in capsys.readouterr().out
+
+
+def test_several_datasets_are_cloned_as_one(tmp_path) -> None:
+    """An early (bad) and a late (good) recording in two files: AWR over both prefers the late one's actions."""
+    early, late, out = str(tmp_path / "early.hdf5"), str(tmp_path / "late.hdf5"), str(tmp_path / "awr.pt")
+    write_cartpole_dataset(early, episodes=6, kinds=(False,))
+    write_cartpole_dataset(late, episodes=6, kinds=(True,))
+    args = ["--task", "Isaac-Cartpole-Direct", "--dataset", early, late, "--epochs", "60", "--critic_epochs", "100"]
+    main([*args, "--awr_beta", "0.5", "--out", out])
+    report = torch.load(out, map_location="cpu", weights_only=False)["infos"]["genpo_pretrain"]
+    assert report["episodes"] == 12 and report["steps"] == 240 and report["dataset"] == [early, late]
+    assert _actor_mean_action(out) > 0.5
 
 
 @pytest.mark.parametrize(
