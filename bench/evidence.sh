@@ -3,7 +3,7 @@
 # ablations. Every step is a resumable `genpo-compare` call (finished runs are reused), so the script can be stopped
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
-#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|all]
+#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} ISAACSIM_ASSET_ROOT=${ISAACSIM_ASSET_ROOT:-$PWD/.assets}
@@ -24,6 +24,16 @@ if [[ $what == three_way || $what == all ]]; then  # GenPO / FPO++ / PPO, each a
         --out runs/three_way/cartpole -- agent.save_interval=10
     $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms genpo fpo ppo \
         --out runs/three_way/ant_direct -- agent.save_interval=5
+fi
+if [[ $what == warm_start || $what == all ]]; then  # issue 12 on Ant: the teacher is the three-way PPO seed 0 run
+    T=runs/three_way/ant_direct/runs/ppo_seed0 W=".venv/bin/python bench/warm_start.py" A="--task Isaac-Ant-Direct"
+    $C $A --seeds 1 --num_envs 512 --max_iterations 100 --algorithms ppo --out runs/three_way/ant_direct \
+        -- agent.save_interval=5  # the same run as the three-way PPO seed 0; model_10/50/99 are recorded
+    $W distill $A --num_envs 512 --iterations 30 --teacher_run $T --out runs/warm_start/ant
+    $W offline_online $A --num_envs 512 --iterations 50 --seeds 2 --teacher_run $T --teacher_iteration 50 \
+        --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant
+    $W awr $A --teacher_run $T --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
+        --out runs/warm_start/ant
 fi
 if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
     # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed

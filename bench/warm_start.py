@@ -1,4 +1,6 @@
-"""Warm-start measurements on an IsaacLab task: distil a trained stock PPO teacher into a GenPO student, no reward.
+"""Warm-start measurements on an IsaacLab task (docs/results.md §9). Finished steps are reused (``done.json``).
+
+``distill``: distil a trained stock PPO teacher into a GenPO student, no reward.
 
     python bench/warm_start.py distill --task Isaac-Cartpole-Direct --num_envs 256 --teacher_iterations 150 \\
         --iterations 100 --out runs/warm_start/cartpole
@@ -7,7 +9,23 @@
 2. the student: ``--agent genpo_distill --checkpoint <teacher's last model>``, ``--iterations`` iterations; the
    student acts in the environment, so the returns its run logs are the student's own;
 3. the report (``<out>/distill.md``): the teacher's and the student's return (mean of the last 5 logged
-   iterations) and their ratio. Finished steps are reused (``done.json``), like ``genpo-compare``.
+   iterations) and their ratio. ``--teacher_run DIR`` uses a finished PPO run (e.g. a ``genpo-compare`` run) instead.
+
+``offline_online``: record ``--episodes`` of a PPO checkpoint (``--teacher_run``, ``--teacher_iteration``) with
+``genpo-record``, clone them with ``genpo-pretrain`` (actor and critic), fine-tune with GenPO for ``--iterations``
+(``--seeds`` seeds), and plot return vs env steps against the GenPO and PPO runs of ``--scratch`` (a
+``genpo-compare`` output) cut to the same number of iterations.
+
+    python bench/warm_start.py offline_online --task Isaac-Ant-Direct --num_envs 512 --iterations 50 --seeds 2 \\
+        --teacher_run runs/three_way/ant_direct/runs/ppo_seed0 --teacher_iteration 50 --episodes 16 \\
+        --scratch runs/three_way/ant_direct --out runs/warm_start/ant
+
+``awr``: record an early and a late checkpoint of ``--teacher_run`` (a mixed-quality dataset), pretrain plain and
+advantage-weighted (``--awr_beta``) on both files, and measure each pretrained policy's return by recording
+``--episodes`` of it (no fine-tuning).
+
+    python bench/warm_start.py awr --task Isaac-Ant-Direct --teacher_run runs/three_way/ant_direct/runs/ppo_seed0 \\
+        --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 --out runs/warm_start/ant
 """
 
 from __future__ import annotations
@@ -19,18 +37,21 @@ import os
 import subprocess
 import sys
 
+import torch
+
 from isaaclab_tasks_ext.compare.aggregate import read_curve
 
 BIN = os.path.dirname(sys.executable)
 
 
-def run(step_dir: str, args: list[str]) -> None:
-    """Run ``genpo-train args`` in ``step_dir`` unless it finished before; raise with the log's tail on failure."""
+def run(step_dir: str, args: list[str], tool: str = "genpo-train") -> None:
+    """Run ``tool args`` in ``step_dir`` unless it finished before; raise with the log's tail on failure."""
     if os.path.exists(os.path.join(step_dir, "done.json")):
         print(f"{step_dir}: finished earlier, reusing it")
         return
     os.makedirs(step_dir, exist_ok=True)
-    command = [os.path.join(BIN, "genpo-train"), *args]
+    print(f"{step_dir}: {tool} {' '.join(args)}", flush=True)
+    command = [os.path.join(BIN, tool), *args]
     with open(os.path.join(step_dir, "train.log"), "w") as log:
         code = subprocess.run(command, cwd=step_dir, stdout=log, stderr=subprocess.STDOUT).returncode
     if code != 0:
@@ -46,17 +67,54 @@ def final_return(step_dir: str, window: int = 5) -> float:
     return sum(returns[-window:]) / len(returns[-window:])
 
 
-def last_model(step_dir: str) -> str:
-    """Path of the highest-numbered ``model_<k>.pt`` under ``step_dir``."""
+def last_model(step_dir: str, iteration: int | None = None) -> str:
+    """Path of ``model_<iteration>.pt`` (default: the highest-numbered one) under ``step_dir``."""
     models = glob.glob(os.path.join(step_dir, "logs", "rsl_rl", "*", "*", "model_*.pt"))
+    if iteration is not None:
+        models = [p for p in models if os.path.basename(p) == f"model_{iteration}.pt"]
+    if not models:
+        raise SystemExit(f"{step_dir}: no model_{'*' if iteration is None else iteration}.pt under logs/rsl_rl/*/*/")
     return os.path.abspath(max(models, key=lambda p: int(os.path.basename(p)[6:-3])))
+
+
+def record(opts: argparse.Namespace, name: str, checkpoint: str, agent: list[str] | None = None) -> str:
+    """Record ``opts.episodes`` episodes of ``checkpoint`` into ``<out>/<name>/demos.hdf5``; return its path."""
+    step_dir = os.path.join(opts.out, name)
+    demos = os.path.abspath(os.path.join(step_dir, "demos.hdf5"))
+    args = ["--task", opts.task, "--checkpoint", checkpoint, *(agent or []), "--episodes", str(opts.episodes)]
+    args += ["--num_envs", str(opts.record_envs), "--seed", str(opts.seed), "--device", "cpu", "agent.device=cpu"]
+    run(step_dir, [*args, "--out", demos], tool="genpo-record")
+    return demos
+
+
+def dataset_return(path: str) -> float:
+    """Mean episode return (sum of rewards) of a recorded dataset."""
+    from genpo_rsl import load_demonstrations
+
+    demos = load_demonstrations(path)
+    returns = torch.zeros(int(demos.episode.max()) + 1).index_add_(0, demos.episode, demos.rewards.float())
+    return float(returns.mean())
+
+
+def pretrain(opts: argparse.Namespace, name: str, datasets: list[str], extra: list[str] | None = None) -> str:
+    """Run ``genpo-pretrain`` on ``datasets`` into ``<out>/<name>/pretrained.pt``; return its path."""
+    step_dir = os.path.join(opts.out, name)
+    out = os.path.abspath(os.path.join(step_dir, "pretrained.pt"))
+    if not os.path.exists(os.path.join(step_dir, "done.json")) and os.path.exists(out):
+        os.remove(out)  # a half-finished step: genpo-pretrain never overwrites
+    run(
+        step_dir,
+        ["--task", opts.task, "--dataset", *datasets, "--seed", str(opts.seed), *(extra or []), "--out", out],
+        tool="genpo-pretrain",
+    )
+    return out
 
 
 def distill(opts: argparse.Namespace) -> None:
     """Teacher, then student; write and print the report."""
     common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(opts.seed), "--device", "cpu"]
     common += ["agent.device=cpu"]
-    teacher_dir, student_dir = os.path.join(opts.out, "teacher"), os.path.join(opts.out, "student")
+    teacher_dir, student_dir = opts.teacher_run or os.path.join(opts.out, "teacher"), os.path.join(opts.out, "student")
     run(teacher_dir, [*common, "--agent", "rsl_rl_cfg_entry_point", "--max_iterations", str(opts.teacher_iterations)])
     run(
         student_dir,
@@ -83,17 +141,112 @@ def distill(opts: argparse.Namespace) -> None:
     print(report)
 
 
+def offline_online(opts: argparse.Namespace) -> None:
+    """Record a mid-training teacher, pretrain, fine-tune ``--seeds`` GenPO runs; compare with runs from scratch."""
+    from isaaclab_tasks_ext.compare.aggregate import Curve
+    from isaaclab_tasks_ext.compare.cli import steps_per_iteration
+    from isaaclab_tasks_ext.compare.report import write_plot
+
+    demos = record(opts, "demos_mid", last_model(opts.teacher_run, opts.teacher_iteration))
+    pretrained = pretrain(opts, "pretrain_mid", [demos])
+    curves: list[Curve] = []
+    for seed in range(opts.seeds):
+        step_dir = os.path.join(opts.out, f"finetune_seed{seed}")
+        common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(seed), "--device", "cpu"]
+        run(
+            step_dir,
+            [*common, "agent.device=cpu", "--max_iterations", str(opts.iterations), "--checkpoint", pretrained],
+        )
+        curves.append(read_curve(step_dir, "genpo, pretrained", seed, steps_per_iteration(step_dir, opts.num_envs)))
+    for algorithm in ("genpo", "ppo"):
+        for run_dir in sorted(glob.glob(os.path.join(opts.scratch, "runs", f"{algorithm}_seed*"))):
+            curve = read_curve(
+                run_dir,
+                f"{algorithm}, scratch",
+                int(run_dir.rsplit("seed", 1)[1]),
+                steps_per_iteration(run_dir, opts.num_envs),
+            )
+            keep = [i for i, it in enumerate(curve.iterations) if it < opts.iterations]
+            for key in ("iterations", "steps", "time_s", "returns", "collect_s", "learn_s"):
+                setattr(curve, key, [getattr(curve, key)[i] for i in keep])
+            curves.append(curve)
+    plot = write_plot(curves, opts.out, f"{opts.task}: GenPO from {opts.episodes} PPO episodes vs from scratch")
+    data = dataset_return(demos)
+    rows = []
+    for name in ("genpo, pretrained", "genpo, scratch", "ppo, scratch"):
+        runs = [c for c in curves if c.algorithm == name and c.returns]
+        first = [c.returns[0] for c in runs]
+        low = [min(c.returns[: max(1, len(c.returns) // 5)]) for c in runs]
+        final = [sum(c.returns[-5:]) / len(c.returns[-5:]) for c in runs]
+        rows.append(f"| {name} | {len(runs)} | {_mean_std(first)} | {_mean_std(low)} | {_mean_std(final)} |")
+    report = (
+        f"## Offline → online, {opts.task}\n\n{opts.episodes} episodes of PPO model_{opts.teacher_iteration} "
+        f"(mean return {data:.2f}) → `genpo-pretrain` → GenPO, {opts.num_envs} envs × {opts.iterations} iterations; "
+        f"from-scratch runs cut to the same iterations. Plot: {plot}\n\n"
+        "| run | seeds | first logged return | lowest in the first 20% | final (last 5) |\n|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    with open(os.path.join(opts.out, "offline_online.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+def awr(opts: argparse.Namespace) -> None:
+    """Mixed-quality dataset (early + late checkpoint): plain vs advantage-weighted cloning, each policy's return."""
+    early = record(opts, "demos_early", last_model(opts.teacher_run, opts.early_iteration))
+    late = record(opts, "demos_late", last_model(opts.teacher_run, opts.teacher_iteration))
+    rows = [
+        f"| data: model_{opts.early_iteration} | {dataset_return(early):.2f} |",
+        f"| data: model_{opts.teacher_iteration} | {dataset_return(late):.2f} |",
+    ]
+    for name, extra in (("plain", []), ("awr", ["--awr_beta", str(opts.awr_beta)])):
+        pretrained = pretrain(opts, f"pretrain_{name}", [early, late], extra)
+        evaluation = record(opts, f"eval_{name}", pretrained, ["--agent", "genpo"])
+        rows.append(
+            f"| GenPO cloned, {name}{' β ' + str(opts.awr_beta) if extra else ''} | {dataset_return(evaluation):.2f} |"
+        )
+    report = (
+        f"## Advantage-weighted vs plain cloning, {opts.task}\n\n{opts.episodes} episodes each of PPO model_"
+        f"{opts.early_iteration} and model_{opts.teacher_iteration} in one dataset; each pretrained policy's return "
+        f"over {opts.episodes} recorded episodes (zero-noise actions, no fine-tuning).\n\n"
+        "| policy | mean episode return |\n|---|---|\n" + "\n".join(rows) + "\n"
+    )
+    with open(os.path.join(opts.out, "awr.md"), "w") as f:
+        f.write(report)
+    print(report)
+
+
+def _mean_std(values: list[float]) -> str:
+    """``mean ± std`` of ``values`` (``n/a`` when empty)."""
+    if not values:
+        return "n/a"
+    mean = sum(values) / len(values)
+    return f"{mean:.2f} ± {(sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5:.2f}"
+
+
 def main() -> None:
     """Parse the command line and run the measurement."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["distill"])
+    parser.add_argument("what", choices=["distill", "offline_online", "awr"])
     parser.add_argument("--task", required=True)
     parser.add_argument("--num_envs", type=int, default=256)
-    parser.add_argument("--teacher_iterations", type=int, default=150)
+    parser.add_argument("--teacher_iterations", type=int, default=150, help="distill: PPO iterations of the teacher")
+    parser.add_argument("--teacher_run", help="a finished PPO run directory to use as the teacher")
+    parser.add_argument("--teacher_iteration", type=int, help="the teacher checkpoint (model_<k>.pt) to record")
+    parser.add_argument("--early_iteration", type=int, default=10, help="awr: the early checkpoint to record")
+    parser.add_argument("--episodes", type=int, default=16, help="episodes to record per checkpoint")
+    parser.add_argument("--record_envs", type=int, default=16, help="environments while recording")
+    parser.add_argument("--awr_beta", type=float, default=1.0)
     parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--seeds", type=int, default=2, help="offline_online: fine-tuning seeds")
+    parser.add_argument("--scratch", help="offline_online: a genpo-compare output with genpo and ppo runs")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True)
-    distill(parser.parse_args())
+    opts = parser.parse_args()
+    if opts.what != "distill" and opts.teacher_run is None:
+        parser.error(f"{opts.what} needs --teacher_run (a finished PPO run directory)")
+    {"distill": distill, "offline_online": offline_online, "awr": awr}[opts.what](opts)
 
 
 if __name__ == "__main__":
