@@ -38,6 +38,7 @@ import subprocess
 import sys
 
 import torch
+from variants import cell
 
 from isaaclab_tasks_ext.compare.aggregate import read_curve
 
@@ -178,7 +179,7 @@ def offline_online(opts: argparse.Namespace) -> None:
         first = [c.returns[0] for c in runs]
         low = [min(c.returns[: max(1, len(c.returns) // 5)]) for c in runs]
         final = [sum(c.returns[-5:]) / len(c.returns[-5:]) for c in runs]
-        rows.append(f"| {name} | {len(runs)} | {_mean_std(first)} | {_mean_std(low)} | {_mean_std(final)} |")
+        rows.append(f"| {name} | {len(runs)} | {cell(first)} | {cell(low)} | {cell(final)} |")
     report = (
         f"## Offline → online, {opts.task}\n\n{opts.episodes} episodes of PPO model_{opts.teacher_iteration} "
         f"(mean return {data:.2f}) → `genpo-pretrain` → GenPO, {opts.num_envs} envs × {opts.iterations} iterations; "
@@ -215,14 +216,6 @@ def awr(opts: argparse.Namespace) -> None:
     with open(os.path.join(opts.out, "awr.md"), "w") as f:
         f.write(report)
     print(report)
-
-
-def _mean_std(values: list[float]) -> str:
-    """``mean ± std`` of ``values`` (``n/a`` when empty)."""
-    if not values:
-        return "n/a"
-    mean = sum(values) / len(values)
-    return f"{mean:.2f} ± {(sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5:.2f}"
 
 
 def main() -> None:
