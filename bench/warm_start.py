@@ -132,7 +132,8 @@ def distill(opts: argparse.Namespace) -> None:
     teacher, student = final_return(teacher_dir), final_return(student_dir)
     report = (
         f"## GenPO student distilled from a stock PPO teacher: {opts.task}\n\n"
-        f"{opts.num_envs} envs, seed {opts.seed}; teacher {opts.teacher_iterations} PPO iterations, student "
+        f"{opts.num_envs} envs, seed {opts.seed}; teacher "
+        f"{opts.teacher_run or f'{opts.teacher_iterations} PPO iterations'} (its last model), student "
         f"{opts.iterations} distillation iterations (no reward used).\n\n"
         "| teacher return | student return | student / teacher |\n|---|---|---|\n"
         f"| {teacher:.2f} | {student:.2f} | {student / teacher:.1%} |\n"
