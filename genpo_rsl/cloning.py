@@ -16,6 +16,7 @@ on ``−log p(a | s)`` in nats per sample.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from tensordict import TensorDict
@@ -71,11 +72,13 @@ def behavior_clone(
     learning_rate: float = 1e-3,
     dequant_std: float = 0.5,
     max_grad_norm: float = 1.0,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
     """Fit ``actor`` to environment actions by maximum likelihood (weighted if ``weights``); return the NLL per epoch.
 
     ``obs`` holds the actor's observation groups, ``actions`` is ``[n, d]``, ``weights`` ``[n]`` (≥ 0, e.g.
     advantage weights ``exp(A/β)``). The actor's observation normalizer (if any) is fitted to ``obs`` first.
+    ``on_epoch(epoch, nll)`` is called after each epoch (progress output).
     """
     check_demonstrations(actor, obs, actions, weights)
     n = actions.shape[0]
@@ -85,7 +88,7 @@ def behavior_clone(
     params = [p for p in actor.parameters() if p.requires_grad]  # type: ignore[attr-defined]
     optimizer = torch.optim.Adam(params, lr=learning_rate)
     history = []
-    for _ in range(epochs):
+    for epoch in range(epochs):
         order, total = torch.randperm(n, device=actions.device), 0.0
         for start in range(0, n, batch_size):
             idx = order[start : start + batch_size]
@@ -96,4 +99,6 @@ def behavior_clone(
             optimizer.step()
             total += loss.item() * weights[idx].sum().item()
         history.append(total / weights.sum().item())
+        if on_epoch is not None:
+            on_epoch(epoch, history[-1])
     return history

@@ -11,6 +11,8 @@ fine-tuning starts from, instead of a random one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn as nn
 from tensordict import TensorDict
@@ -40,11 +42,12 @@ def fit_critic(
     epochs: int = 50,
     batch_size: int = 256,
     learning_rate: float = 1e-3,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
-    """Regress ``critic(obs)`` on ``returns`` (mean squared error); return the loss per epoch."""
+    """Regress ``critic(obs)`` on ``returns`` (mean squared error); return the loss per epoch (``on_epoch`` after each)."""
     optimizer = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=learning_rate)
     n, history = returns.shape[0], []
-    for _ in range(epochs):
+    for epoch in range(epochs):
         order, total = torch.randperm(n, device=returns.device), 0.0
         for start in range(0, n, batch_size):
             idx = order[start : start + batch_size]
@@ -54,6 +57,8 @@ def fit_critic(
             optimizer.step()
             total += loss.item() * idx.shape[0]
         history.append(total / n)
+        if on_epoch is not None:
+            on_epoch(epoch, history[-1])
     return history
 
 

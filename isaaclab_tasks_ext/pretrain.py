@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 import torch
 from tensordict import TensorDict
@@ -104,6 +105,17 @@ def check_dataset(path: str, demos: Demonstrations, cfg: dict, task: str) -> Non
         raise ValueError(f"{path}: rewards have NaN/inf values; expected finite rewards.")
 
 
+def progress(what: str, loss: str, epochs: int) -> Callable[[int, float], None]:
+    """Return an ``on_epoch`` callback that prints ``what``'s loss about ten times over ``epochs``."""
+    every = max(1, epochs // 10)
+
+    def report(epoch: int, value: float) -> None:
+        if (epoch + 1) % every == 0 or epoch + 1 == epochs:
+            print(f"genpo-pretrain: {what} epoch {epoch + 1}/{epochs}, {loss} {value:.4g}", flush=True)
+
+    return report
+
+
 def pretrain(args: argparse.Namespace) -> dict:
     """Build the agent, fit critic and actor on the dataset; return the checkpoint dict (nothing written)."""
     from rsl_rl.runners import OnPolicyRunner
@@ -120,7 +132,9 @@ def pretrain(args: argparse.Namespace) -> dict:
     if demos.rewards is not None:
         returns = monte_carlo_returns(demos.rewards, demos.episode, cfg["algorithm"]["gamma"]).to(args.device)
         critic.update_normalization(obs)
-        report["critic_mse"] = fit_critic(critic, obs, returns, epochs=args.critic_epochs)[-1]
+        report["critic_mse"] = fit_critic(
+            critic, obs, returns, epochs=args.critic_epochs, on_epoch=progress("critic", "mse", args.critic_epochs)
+        )[-1]
         if args.awr_beta is not None:
             with torch.no_grad():
                 values = critic(obs).squeeze(-1)
@@ -138,6 +152,7 @@ def pretrain(args: argparse.Namespace) -> dict:
         epochs=args.epochs,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
+        on_epoch=progress("actor", "nll", args.epochs),
     )
     report["nll"] = history[-1]
     print(

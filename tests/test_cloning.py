@@ -45,7 +45,18 @@ def test_weights_select_the_demonstrations() -> None:
     actor = GenPOActor(
         obs, {"actor": ["policy"]}, "actor", 2, [64, 64], "elu", time_embed_dim=16, time_hidden_dims=[32, 32]
     )
-    behavior_clone(actor, obs, actions, weights=weights, epochs=150, batch_size=256, learning_rate=3e-3)
+    seen: list[tuple[int, float]] = []
+    history = behavior_clone(
+        actor,
+        obs,
+        actions,
+        weights=weights,
+        epochs=150,
+        batch_size=256,
+        learning_rate=3e-3,
+        on_epoch=lambda epoch, nll: seen.append((epoch, nll)),
+    )
+    assert seen == list(enumerate(history))  # the progress callback sees every epoch's returned NLL
     with torch.no_grad():
         up, down, _ = mode_shares(actor(obs[:1000], stochastic_output=True))
     assert up > 0.6 and down < 0.05, (up, down)

@@ -84,7 +84,11 @@ def test_pretrain_plain_and_advantage_weighted(tmp_path, capsys) -> None:
     assert report["episodes"] == 12 and report["steps"] == 240 and report["awr_effective_share"] < 0.9
     assert abs(_actor_mean_action(plain)) < 0.25  # both pushes, half each
     assert _actor_mean_action(awr) > 0.5  # mostly the rewarded +0.8 push
-    assert "fine-tune with: genpo-train --task Isaac-Cartpole-Direct" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "fine-tune with: genpo-train --task Isaac-Cartpole-Direct" in printed
+    assert (
+        "genpo-pretrain: critic epoch 100/100, mse" in printed and "genpo-pretrain: actor epoch 60/60, nll" in printed
+    )
 
 
 def test_several_datasets_are_cloned_as_one(tmp_path) -> None:
