@@ -22,10 +22,11 @@
 
 ``awr``: record an early and a late checkpoint of ``--teacher_run`` (a mixed-quality dataset), pretrain plain and
 advantage-weighted (``--awr_beta``) on both files, and measure each pretrained policy's return by recording
-``--episodes`` of it (no fine-tuning).
+``--episodes`` of it (no fine-tuning); ``--pretrain_epochs`` cloning epochs each.
 
     python bench/warm_start.py awr --task Isaac-Ant-Direct --teacher_run runs/three_way/ant_direct/runs/ppo_seed0 \\
-        --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 --out runs/warm_start/ant
+        --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 --pretrain_epochs 50 \\
+        --out runs/warm_start/ant
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ def awr(opts: argparse.Namespace) -> None:
         f"| data: model_{opts.teacher_iteration} | {dataset_return(late):.2f} |",
     ]
     for name, extra in (("plain", []), ("awr", ["--awr_beta", str(opts.awr_beta)])):
-        pretrained = pretrain(opts, f"pretrain_{name}", [early, late], extra)
+        pretrained = pretrain(opts, f"pretrain_{name}", [early, late], [*extra, "--epochs", str(opts.pretrain_epochs)])
         evaluation = record(opts, f"eval_{name}", pretrained, ["--agent", "genpo"])
         rows.append(
             f"| GenPO cloned, {name}{' β ' + str(opts.awr_beta) if extra else ''} | {dataset_return(evaluation):.2f} |"
@@ -236,6 +237,7 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=16, help="episodes to record per checkpoint")
     parser.add_argument("--record_envs", type=int, default=16, help="environments while recording")
     parser.add_argument("--awr_beta", type=float, default=1.0)
+    parser.add_argument("--pretrain_epochs", type=int, default=100, help="awr: genpo-pretrain --epochs")
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=2, help="offline_online: fine-tuning seeds")
     parser.add_argument("--scratch", help="offline_online: a genpo-compare output with genpo and ppo runs")
