@@ -14,7 +14,8 @@
 ``offline_online``: record ``--episodes`` of a PPO checkpoint (``--teacher_run``, ``--teacher_iteration``) with
 ``genpo-record``, clone them with ``genpo-pretrain`` (actor and critic), fine-tune with GenPO for ``--iterations``
 (``--seeds`` seeds), and plot return vs env steps against the GenPO and PPO runs of ``--scratch`` (a
-``genpo-compare`` output) cut to the same number of iterations.
+``genpo-compare`` output) cut to the same number of iterations. ``--finetune_override k=v ... --finetune_name N``
+fine-tunes a variant (``finetune_N_seed<k>``); the report shows every variant run so far.
 
     python bench/warm_start.py offline_online --task Isaac-Ant-Direct --num_envs 512 --iterations 50 --seeds 2 \\
         --teacher_run runs/three_way/ant_direct/runs/ppo_seed0 --teacher_iteration 50 --episodes 16 \\
@@ -152,15 +153,16 @@ def offline_online(opts: argparse.Namespace) -> None:
 
     demos = record(opts, "demos_mid", last_model(opts.teacher_run, opts.teacher_iteration))
     pretrained = pretrain(opts, "pretrain_mid", [demos])
-    curves: list[Curve] = []
+    prefix = f"finetune_{opts.finetune_name}_" if opts.finetune_name else "finetune_"
     for seed in range(opts.seeds):
-        step_dir = os.path.join(opts.out, f"finetune_seed{seed}")
         common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(seed), "--device", "cpu"]
-        run(
-            step_dir,
-            [*common, "agent.device=cpu", "--max_iterations", str(opts.iterations), "--checkpoint", pretrained],
-        )
-        curves.append(read_curve(step_dir, "genpo, pretrained", seed, steps_per_iteration(step_dir, opts.num_envs)))
+        common += ["agent.device=cpu", "--max_iterations", str(opts.iterations), "--checkpoint", pretrained]
+        run(os.path.join(opts.out, f"{prefix}seed{seed}"), [*common, *opts.finetune_override])
+    curves: list[Curve] = []
+    for step_dir in sorted(glob.glob(os.path.join(opts.out, "finetune_*seed*"))):  # every variant run so far
+        variant = os.path.basename(step_dir).removeprefix("finetune_").rsplit("seed", 1)[0].strip("_")
+        name, seed = f"genpo, pretrained{', ' + variant if variant else ''}", int(step_dir.rsplit("seed", 1)[1])
+        curves.append(read_curve(step_dir, name, seed, steps_per_iteration(step_dir, opts.num_envs)))
     for algorithm in ("genpo", "ppo"):
         for run_dir in sorted(glob.glob(os.path.join(opts.scratch, "runs", f"{algorithm}_seed*"))):
             curve = read_curve(
@@ -179,7 +181,7 @@ def offline_online(opts: argparse.Namespace) -> None:
         f"| data: PPO model_{opts.teacher_iteration}, zero noise | – | {dataset_return(demos):.2f} | – | – |",
         f"| pretrained GenPO before fine-tuning, zero noise | – | {start:.2f} | – | – |",
     ]
-    for name in ("genpo, pretrained", "genpo, scratch", "ppo, scratch"):
+    for name in sorted({c.algorithm for c in curves}):
         runs = [c for c in curves if c.algorithm == name and c.returns]
         first = [c.returns[0] for c in runs]
         half, final = [window(c.returns, 0.5) for c in runs], [window(c.returns, 1.0) for c in runs]
@@ -241,6 +243,8 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--seeds", type=int, default=2, help="offline_online: fine-tuning seeds")
     parser.add_argument("--scratch", help="offline_online: a genpo-compare output with genpo and ppo runs")
+    parser.add_argument("--finetune_override", nargs="*", default=[], help="offline_online: overrides, e.g. k=v")
+    parser.add_argument("--finetune_name", help="offline_online: name of that fine-tuning variant (its folders)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True)
     opts = parser.parse_args()
