@@ -189,8 +189,9 @@ def offline_online(opts: argparse.Namespace) -> None:
     report = (
         f"## Offline → online, {opts.task}\n\n{opts.episodes} episodes of PPO model_{opts.teacher_iteration} → "
         f"`genpo-pretrain` → GenPO, {opts.num_envs} envs × {opts.iterations} iterations; from-scratch runs cut to "
-        f"the same iterations. Training returns are rsl_rl's `Train/mean_reward` (episodes finished so far, so the "
-        f"first values count early falls only); the first two rows are {opts.episodes} recorded episodes each. "
+        f"the same iterations. Training returns are rsl_rl's `Train/mean_reward` (the last 100 finished episodes; "
+        f"IsaacLab starts each environment at a random point of its first episode, so until one full episode has "
+        f"passed they are partial-episode returns); the first two rows are {opts.episodes} recorded episodes each. "
         f"Plot: {plot}\n\n"
         "| run | seeds | return (first logged / recorded) | return @50% | final return |\n|---|---|---|---|---|\n"
         + "\n".join(rows)
