@@ -32,8 +32,13 @@ if [[ $what == warm_start || $what == all ]]; then  # issue 12 on Ant: the teach
     $W distill $A --num_envs 512 --iterations 30 --teacher_run $T --out runs/warm_start/ant
     $W offline_online $A --num_envs 512 --iterations 50 --seeds 2 --teacher_run $T --teacher_iteration 50 \
         --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant
+    $W offline_online $A --num_envs 512 --iterations 50 --seeds 1 --teacher_run $T --teacher_iteration 50 \
+        --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant \
+        --finetune_override agent.algorithm.compression_coef=0.0 --finetune_name no_compression
     $W awr $A --teacher_run $T --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
         --pretrain_epochs 50 --out runs/warm_start/ant
+    $W awr $A --teacher_run $T --early_iteration 50 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
+        --pretrain_epochs 50 --out runs/warm_start/ant_awr_mid
 fi
 if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
     # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
