@@ -38,6 +38,7 @@ def test_rsl5_exports_the_5x_classes() -> None:
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",
+        "concatenate_demonstrations",
         "load_demonstrations",
     ]
 
@@ -68,6 +69,7 @@ def test_rsl3_exports_the_3x_classes() -> None:
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",
+        "concatenate_demonstrations",
         "load_demonstrations",
     ]
 
