@@ -47,12 +47,17 @@ from isaaclab_tasks_ext.compare.aggregate import read_curve
 BIN = os.path.dirname(sys.executable)
 
 
-def run(step_dir: str, args: list[str], tool: str = "genpo-train") -> None:
-    """Run ``tool args`` in ``step_dir`` unless it finished before; raise with the log's tail on failure."""
+def run(step_dir: str, args: list[str], tool: str = "genpo-train", output: str | None = None) -> None:
+    """Run ``tool args`` in ``step_dir`` unless it finished before; raise with the log's tail on failure.
+
+    ``output`` is a file the tool refuses to overwrite: one left by a step stopped before ``done.json`` is removed.
+    """
     if os.path.exists(os.path.join(step_dir, "done.json")):
         print(f"{step_dir}: finished earlier, reusing it")
         return
     os.makedirs(step_dir, exist_ok=True)
+    if output is not None and os.path.exists(output):
+        os.remove(output)
     print(f"{step_dir}: {tool} {' '.join(args)}", flush=True)
     command = [os.path.join(BIN, tool), *args]
     with open(os.path.join(step_dir, "train.log"), "w") as log:
@@ -86,7 +91,7 @@ def record(opts: argparse.Namespace, name: str, checkpoint: str, agent: list[str
     demos = os.path.abspath(os.path.join(step_dir, "demos.hdf5"))
     args = ["--task", opts.task, "--checkpoint", checkpoint, *(agent or []), "--episodes", str(opts.episodes)]
     args += ["--num_envs", str(opts.record_envs), "--seed", str(opts.seed), "--device", "cpu", "agent.device=cpu"]
-    run(step_dir, [*args, "--out", demos], tool="genpo-record")
+    run(step_dir, [*args, "--out", demos], tool="genpo-record", output=demos)
     return demos
 
 
@@ -103,13 +108,8 @@ def pretrain(opts: argparse.Namespace, name: str, datasets: list[str], extra: li
     """Run ``genpo-pretrain`` on ``datasets`` into ``<out>/<name>/pretrained.pt``; return its path."""
     step_dir = os.path.join(opts.out, name)
     out = os.path.abspath(os.path.join(step_dir, "pretrained.pt"))
-    if not os.path.exists(os.path.join(step_dir, "done.json")) and os.path.exists(out):
-        os.remove(out)  # a half-finished step: genpo-pretrain never overwrites
-    run(
-        step_dir,
-        ["--task", opts.task, "--dataset", *datasets, "--seed", str(opts.seed), *(extra or []), "--out", out],
-        tool="genpo-pretrain",
-    )
+    args = ["--task", opts.task, "--dataset", *datasets, "--seed", str(opts.seed), *(extra or []), "--out", out]
+    run(step_dir, args, tool="genpo-pretrain", output=out)
     return out
 
 
@@ -118,7 +118,9 @@ def distill(opts: argparse.Namespace) -> None:
     common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(opts.seed), "--device", "cpu"]
     common += ["agent.device=cpu"]
     teacher_dir, student_dir = opts.teacher_run or os.path.join(opts.out, "teacher"), os.path.join(opts.out, "student")
-    run(teacher_dir, [*common, "--agent", "rsl_rl_cfg_entry_point", "--max_iterations", str(opts.teacher_iterations)])
+    if opts.teacher_run is None:  # a given teacher run is only read, never trained into
+        teacher = ["--agent", "rsl_rl_cfg_entry_point", "--max_iterations", str(opts.teacher_iterations)]
+        run(teacher_dir, [*common, *teacher])
     run(
         student_dir,
         [
@@ -161,20 +163,13 @@ def offline_online(opts: argparse.Namespace) -> None:
     curves: list[Curve] = []
     for step_dir in sorted(glob.glob(os.path.join(opts.out, "finetune_*seed*"))):  # every variant run so far
         variant = os.path.basename(step_dir).removeprefix("finetune_").rsplit("seed", 1)[0].strip("_")
-        name, seed = f"genpo, pretrained{', ' + variant if variant else ''}", int(step_dir.rsplit("seed", 1)[1])
-        curves.append(read_curve(step_dir, name, seed, steps_per_iteration(step_dir, opts.num_envs)))
+        name = f"genpo, pretrained{', ' + variant if variant else ''}"
+        curves.append(read_curve(step_dir, name, _seed(step_dir), steps_per_iteration(step_dir, opts.num_envs)))
     for algorithm in ("genpo", "ppo"):
         for run_dir in sorted(glob.glob(os.path.join(opts.scratch, "runs", f"{algorithm}_seed*"))):
-            curve = read_curve(
-                run_dir,
-                f"{algorithm}, scratch",
-                int(run_dir.rsplit("seed", 1)[1]),
-                steps_per_iteration(run_dir, opts.num_envs),
-            )
-            keep = [i for i, it in enumerate(curve.iterations) if it < opts.iterations]
-            for key in ("iterations", "steps", "time_s", "returns", "collect_s", "learn_s"):
-                setattr(curve, key, [getattr(curve, key)[i] for i in keep])
-            curves.append(curve)
+            per_iteration = steps_per_iteration(run_dir, opts.num_envs)
+            curve = read_curve(run_dir, f"{algorithm}, scratch", _seed(run_dir), per_iteration)
+            curves.append(curve.until(opts.iterations))
     plot = write_plot(curves, opts.out, f"{opts.task}: GenPO from {opts.episodes} PPO episodes vs from scratch")
     start = dataset_return(record(opts, "eval_pretrained", pretrained, ["--agent", "genpo"]))
     rows = [
@@ -225,6 +220,11 @@ def awr(opts: argparse.Namespace) -> None:
     with open(os.path.join(opts.out, "awr.md"), "w") as f:
         f.write(report)
     print(report)
+
+
+def _seed(run_dir: str) -> int:
+    """The seed in a ``..._seed<k>`` run folder's name."""
+    return int(run_dir.rsplit("seed", 1)[1])
 
 
 def main() -> None:

@@ -122,8 +122,9 @@ def pretrain(args: argparse.Namespace) -> dict:
 
     torch.manual_seed(args.seed)
     cfg = agent_config(args.task, args.device)
+    source = ", ".join(args.dataset)
     demos = concatenate_demonstrations([load_demonstrations(path) for path in args.dataset])
-    check_dataset(", ".join(args.dataset), demos, cfg, args.task)
+    check_dataset(source, demos, cfg, args.task)
     obs = demos.obs.to(args.device)
     actions = demos.actions.to(args.device).float()
     runner = OnPolicyRunner(DatasetEnv(obs[:2], actions.shape[1], args.device), cfg, log_dir=None, device=args.device)
@@ -141,9 +142,7 @@ def pretrain(args: argparse.Namespace) -> dict:
             weights = awr_weights(returns, values, args.awr_beta, args.awr_max_weight)
             report["awr_effective_share"] = float(weights.sum() ** 2 / (weights.pow(2).sum() * len(weights)))
     elif args.awr_beta is not None:
-        raise ValueError(
-            f"{', '.join(args.dataset)}: --awr_beta needs rewards, but the dataset has none (data/demo_<k>/rewards)."
-        )
+        raise ValueError(f"{source}: --awr_beta needs rewards, but the dataset has none (data/demo_<k>/rewards).")
     history = behavior_clone(
         actor,
         obs,

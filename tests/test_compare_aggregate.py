@@ -11,6 +11,7 @@ import pytest
 from torch.utils.tensorboard import SummaryWriter
 
 from isaaclab_tasks_ext.compare.aggregate import (
+    Curve,
     band_over_steps,
     band_over_time,
     curve_from_scalars,
@@ -85,3 +86,10 @@ def test_reads_rsl_rl_tensorboard_logs_and_writes_outputs(tmp_path) -> None:
     text = Path(table).read_text()
     assert "| GenPO | 2 | 5.50 ± 0.50 | 16 |" in text and "| Gaussian PPO | 2 | 4.50 ± 0.50 | 21 |" in text
     assert json.loads(Path(out, "summary.json").read_text())["ppo"]["learn_s_per_iteration"] == 1.0
+
+
+def test_until_cuts_every_series_to_the_earlier_iterations() -> None:
+    curve = Curve("genpo", 0, [0, 1, 3, 4], [10, 20, 40, 50], [1.0, 2.0, 4.0, 5.0], [0.1, 0.2, 0.4, 0.5])
+    cut = curve.until(3)
+    assert (cut.iterations, cut.steps, cut.time_s, cut.returns) == ([0, 1], [10, 20], [1.0, 2.0], [0.1, 0.2])
+    assert (cut.algorithm, cut.seed) == ("genpo", 0) and curve.iterations == [0, 1, 3, 4]  # the original is kept

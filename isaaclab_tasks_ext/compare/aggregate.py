@@ -7,7 +7,7 @@ import glob
 import math
 import os
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass
@@ -22,6 +22,13 @@ class Curve:
     returns: list[float] = field(default_factory=list)
     collect_s: list[float] = field(default_factory=list)
     learn_s: list[float] = field(default_factory=list)
+
+    def until(self, iteration: int) -> Curve:
+        """Return the curve cut to the iterations before ``iteration`` (a shorter run with the same budget)."""
+        n = bisect.bisect_left(self.iterations, iteration)
+        return replace(
+            self, **{f.name: getattr(self, f.name)[:n] for f in fields(self) if isinstance(getattr(self, f.name), list)}
+        )
 
 
 @dataclass
