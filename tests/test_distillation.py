@@ -103,3 +103,15 @@ def test_a_gaussian_student_is_refused() -> None:
     cfg["student"] = copy.deepcopy(cfg["teacher"])
     with pytest.raises(TypeError, match=r"needs a genpo_rsl.GenPOActor student, got MLPModel"):
         DistillationRunner(PointReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
+
+
+def test_a_teacher_checkpoint_that_is_not_a_stock_actor_is_named(tmp_path) -> None:
+    """A GenPO checkpoint, or a file without an actor, as the teacher: one line naming what is expected."""
+    genpo = OnPolicyRunner(PointReachEnv(num_envs=8), train_cfg("genpo"), log_dir=None, device="cpu")
+    genpo.save(str(tmp_path / "genpo.pt"))
+    torch.save({"model": {}}, tmp_path / "other.pt")
+    runner = DistillationRunner(PointReachEnv(num_envs=8), distill_cfg(train_cfg("ppo")), log_dir=None, device="cpu")
+    with pytest.raises(ValueError, match=r"teacher checkpoint is a GenPO \(flow policy\) one; expected a stock rsl_rl"):
+        runner.load(str(tmp_path / "genpo.pt"))
+    with pytest.raises(ValueError, match=r"teacher checkpoint has keys \['model'\]; expected a stock rsl_rl PPO"):
+        runner.load(str(tmp_path / "other.pt"))

@@ -89,6 +89,26 @@ class GenPODistillation(Distillation):
         """Return the stock saved dict plus the student flow's settings (``genpo-train`` fine-tunes from it)."""
         return {**super().save(), CHECKPOINT_TAG: settings_dict(self.student.flow)}
 
+    def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
+        """Load as the stock algorithm does; a teacher that is not a stock rsl_rl actor is refused in one line."""
+        if "student_state_dict" in loaded_dict:  # resuming a distillation run
+            return super().load(loaded_dict, load_cfg, strict)
+        expected = "expected a stock rsl_rl PPO checkpoint of this task (its Gaussian 'actor_state_dict')"
+        for tag, kind in ((CHECKPOINT_TAG, "GenPO"), ("fpo", "FPO++")):
+            if tag in loaded_dict:
+                raise ValueError(
+                    f"GenPODistillation: the teacher checkpoint is a {kind} (flow policy) one; {expected}."
+                )
+        if "actor_state_dict" not in loaded_dict:
+            raise ValueError(f"GenPODistillation: the teacher checkpoint has keys {sorted(loaded_dict)}; {expected}.")
+        try:
+            return super().load(loaded_dict, load_cfg, strict)
+        except RuntimeError as error:
+            first = str(error).splitlines()[0]
+            raise ValueError(
+                f"GenPODistillation: the teacher's actor_state_dict does not fit ({first}); {expected}."
+            ) from None
+
     def optimizer_step(self, loss: torch.Tensor) -> None:
         """Back-propagate ``loss`` and step, as the stock algorithm does (gradient reduction, optional clipping)."""
         self.optimizer.zero_grad()
