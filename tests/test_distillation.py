@@ -115,3 +115,9 @@ def test_a_teacher_checkpoint_that_is_not_a_stock_actor_is_named(tmp_path) -> No
         runner.load(str(tmp_path / "genpo.pt"))
     with pytest.raises(ValueError, match=r"teacher checkpoint has keys \['model'\]; expected a stock rsl_rl PPO"):
         runner.load(str(tmp_path / "other.pt"))
+    ppo = OnPolicyRunner(PointReachEnv(num_envs=8), train_cfg("ppo"), log_dir=None, device="cpu").alg.save()
+    first = next(k for k, v in ppo["actor_state_dict"].items() if v.ndim == 2)
+    ppo["actor_state_dict"][first] = torch.zeros(3, 3)  # another task's sizes
+    torch.save(ppo, tmp_path / "other_task.pt")
+    with pytest.raises(ValueError, match=r"teacher's actor_state_dict does not fit \(Error\(s\) in loading"):
+        runner.load(str(tmp_path / "other_task.pt"))
