@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from tensordict import TensorDict
 
@@ -9,7 +11,7 @@ from genpo_rsl.cuda_graphs import sample_flow
 from genpo_rsl.flow import GenPOFlow
 
 SPREAD_STATES, SPREAD_SAMPLES = 64, 16
-"""States and latent samples per state used to measure the policy's own spread (:meth:`FlowPolicy.spreads`)."""
+"""States and latent samples per state used to measure the policy's own spread (:func:`per_state_std`)."""
 
 
 class FlowPolicy:
@@ -42,18 +44,26 @@ class FlowPolicy:
         """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
         return self.flow.env_action(dummy_actions)
 
-    @torch.no_grad()
     def spreads(self, obs: TensorDict) -> dict[str, torch.Tensor]:
-        """Return the policy's own spread per dimension: std of the env action and of ``x − y`` over fresh latents.
+        """Return the policy's own spread per dimension: std of the env action and of ``x − y`` over fresh latents."""
 
-        Measured on the first :data:`SPREAD_STATES` rows of ``obs`` with :data:`SPREAD_SAMPLES` latents each, and
-        averaged over the states: the counterpart of a Gaussian policy's std (``[d]`` each).
-        """
-        cond = self.flow_condition(obs[:SPREAD_STATES]).repeat_interleave(SPREAD_SAMPLES, 0)
-        dummy = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond)
-        dummy = dummy.view(-1, SPREAD_SAMPLES, 2 * self.action_dim)
-        x, y = dummy[..., : self.action_dim], dummy[..., self.action_dim :]
-        return {"action_std": (0.5 * (x + y)).std(1).mean(0), "halves_gap_std": (x - y).std(1).mean(0)}
+        def draw(cond: torch.Tensor) -> torch.Tensor:
+            x, y = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond).chunk(2, dim=-1)
+            return torch.cat([0.5 * (x + y), x - y], dim=-1)
+
+        std = per_state_std(draw, self.flow_condition(obs[:SPREAD_STATES]))
+        return {"action_std": std[: self.action_dim], "halves_gap_std": std[self.action_dim :]}
+
+
+@torch.no_grad()
+def per_state_std(draw: Callable[[torch.Tensor], torch.Tensor], cond: torch.Tensor) -> torch.Tensor:
+    """Return the std per dimension of ``draw(c)`` over fresh noise for a fixed state, averaged over the states.
+
+    Measured on the first :data:`SPREAD_STATES` rows of ``cond`` with :data:`SPREAD_SAMPLES` draws each: the
+    counterpart of a Gaussian policy's std (``[k]`` for ``draw`` returning ``[B, k]``).
+    """
+    values = draw(cond[:SPREAD_STATES].repeat_interleave(SPREAD_SAMPLES, 0))
+    return values.view(-1, SPREAD_SAMPLES, values.shape[-1]).std(1).mean(0)
 
 
 class GaussianOnly:

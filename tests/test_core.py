@@ -138,3 +138,20 @@ def test_update_logs_the_spreads_and_the_objective_terms() -> None:
         assert math.isfinite(losses[key]), key
     # at initialisation the env action (x + y)/2 of two unit halves spreads by about 1/sqrt(2) per dimension
     assert 0.4 < losses["action_std"] < 1.1 and losses["halves_gap_std"] > 0.1
+
+
+def test_per_state_std_is_the_spread_for_a_fixed_state_not_across_states() -> None:
+    from genpo_rsl.policy import SPREAD_SAMPLES, SPREAD_STATES, per_state_std
+
+    torch.manual_seed(0)
+    cond = 100.0 * torch.randn(200, 3)  # states far apart: their spread must not leak into the per-state std
+    scale = torch.tensor([0.1, 0.5, 2.0])
+    calls = []
+
+    def draw(c: torch.Tensor) -> torch.Tensor:
+        calls.append(c.shape[0])
+        return c + scale * torch.randn_like(c)
+
+    std = per_state_std(draw, cond)
+    assert calls == [SPREAD_STATES * SPREAD_SAMPLES]
+    torch.testing.assert_close(std, scale, rtol=0.1, atol=0.0)

@@ -6,7 +6,7 @@ import torch
 from tensordict import TensorDict
 
 from genpo_rsl.cfm import FlowMatchingPolicy
-from genpo_rsl.policy import gaussian_only
+from genpo_rsl.policy import SPREAD_STATES, gaussian_only, per_state_std
 from genpo_rsl.rsl5.flow_model import FlowModel
 
 
@@ -53,10 +53,7 @@ class FPOActor(FlowModel):
             time_embedding,
         )
 
-    @torch.no_grad()
-    def measure_spread(self, obs: TensorDict, states: int = 64, samples: int = 16) -> torch.Tensor:
-        """Set and return the std of sampled actions over fresh noise, per dimension, averaged over ``states`` states."""
-        cond = self.flow_condition(obs[:states]).repeat_interleave(samples, 0)
-        actions = self.flow.sample_action(cond).view(-1, samples, self.action_dim)
-        self.action_spread = actions.std(1).mean(0)
+    def measure_spread(self, obs: TensorDict) -> torch.Tensor:
+        """Set and return the std of sampled actions over fresh noise for a fixed state, per dimension."""
+        self.action_spread = per_state_std(self.flow.sample_action, self.flow_condition(obs[:SPREAD_STATES]))
         return self.action_spread
