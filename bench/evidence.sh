@@ -3,13 +3,16 @@
 # ablations. Every step is a resumable `genpo-compare` call (finished runs are reused), so the script can be stopped
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
-#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|all]
+#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|all] [variant ...]
+# Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale), e.g. to run two in
+# parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} ISAACSIM_ASSET_ROOT=${ISAACSIM_ASSET_ROOT:-$PWD/.assets}
 C=".venv/bin/genpo-compare"
 OUT=runs/evidence
 what=${1:-all}
+only=" ${*:2} "
 
 if [[ $what == humanoid || $what == all ]]; then  # 512 envs x 32 steps x 92 iterations = 1.5 M env steps per run
     $C --task Isaac-Humanoid-Direct --seeds 3 --num_envs 512 --max_iterations 92 \
@@ -45,8 +48,11 @@ if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 5
     if [[ ! -e $OUT/ablation_default && -e runs/objective/ant_squared_norm_scaled ]]; then
         mkdir -p $OUT && cp -r runs/objective/ant_squared_norm_scaled $OUT/ablation_default
     fi
-    ablate() { $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms genpo \
-        --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5; }
+    ablate() {
+        [[ $only == "  " || $only == *" $1 "* ]] || return 0
+        $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms genpo \
+            --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5
+    }
     ablate default
     ablate n2 --genpo_override agent.actor.num_flow_steps=2
     ablate p095 --genpo_override agent.actor.mix_p=0.95
