@@ -155,14 +155,16 @@ def test_failure_before_the_first_update_writes_nothing(tmp_path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_non_finite_stored_rollout_is_refused_by_update() -> None:
+def test_non_finite_stored_rollout_is_refused_by_update(tmp_path) -> None:
     runner = small_runner()
     runner.learn(1)
     alg = runner.alg
+    alg.checkpoint_dir = str(tmp_path)  # not the current directory
     collect_rollout(alg, runner.env, NUM_STEPS)
     alg.storage.actions_log_prob[3, 4] = float("nan")  # e.g. storage written by other code
     with pytest.raises(GenPONumericalError, match=r"iteration 1: 1 of 128 rollout log-probs are non-finite"):
         alg.update()
+    assert os.listdir(tmp_path) == [f"{LAST_GOOD_PREFIX}_0.pt"]  # the last state the runner collected with
 
 
 def test_iteration_counter_follows_the_runner_through_save_and_load(tmp_path) -> None:
