@@ -138,6 +138,16 @@ def test_update_logs_the_spreads_and_the_objective_terms() -> None:
         assert math.isfinite(losses[key]), key
     # at initialisation the env action (x + y)/2 of two unit halves spreads by about 1/sqrt(2) per dimension
     assert 0.4 < losses["action_std"] < 1.1 and losses["halves_gap_std"] > 0.1
+    assert "base_scale" not in losses  # only a learnt σ is logged
+
+
+def test_a_learnt_base_scale_is_logged_and_moves() -> None:
+    runner = make_runner({"learn_base_scale": True}, entropy_coef=0.01)
+    collect_rollout(runner.alg, runner.env, 16)
+    losses = runner.alg.update()
+    sigma = runner.alg.actor.flow.log_base_scale.exp().item()
+    assert losses["base_scale"] == pytest.approx(1.0, abs=1e-6)  # measured before the first step: the initial σ
+    assert sigma != 1.0 and 0.5 < sigma < 2.0  # the optimizer moved it, a little
 
 
 def test_per_state_std_is_the_spread_for_a_fixed_state_not_across_states() -> None:
