@@ -4,7 +4,7 @@
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
 #   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|all] [variant ...]
-# Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale), e.g. to run two in
+# Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,4 +59,8 @@ if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 5
     ablate no_compression --genpo_override agent.algorithm.compression_coef=0.0
     ablate entropy0 --genpo_override agent.algorithm.entropy_coef=0.0
     ablate base_scale --genpo_override agent.actor.learn_base_scale=true
+    if [[ $only == "  " || $only == *" ppo "* ]]; then  # the Gaussian reference at the same budget and seed
+        $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms ppo ppo_matched \
+            --out $OUT/ablation_ppo -- agent.save_interval=5
+    fi
 fi
