@@ -1,11 +1,12 @@
 """Table of GenPO variants from ``genpo-compare`` output folders: returns over the run and the logged spreads.
 
-    python bench/variants.py LABEL=FOLDER [LABEL=FOLDER ...] [--algorithm genpo]
+    python bench/variants.py LABEL=FOLDER[@ALGORITHM] [...] [--algorithm genpo] [--iterations N]
 
-For every run ``FOLDER/runs/<algorithm>_seed<k>`` it reads the TensorBoard scalars and reports, as mean ± std over
+For every run ``FOLDER/runs/<algorithm>_seed<k>`` (``@ppo_matched`` picks another algorithm for one row) it reads the TensorBoard scalars and reports, as mean ± std over
 seeds: the return at 25 % and 50 % of the iterations and at the end (each the mean of a 5-iteration window), the mean
 return over the whole run (area under the curve per iteration), and the last logged ``Loss/action_std`` (the
-policy's env-action std for a fixed state), ``Loss/halves_gap_std`` and ``Loss/compression``.
+policy's env-action std for a fixed state; a Gaussian's ``Policy/mean_std``), ``Loss/halves_gap_std`` and
+``Loss/compression``. ``--iterations N`` reads only the first N iterations of every run (a longer run as a shorter one).
 """
 
 from __future__ import annotations
@@ -16,8 +17,12 @@ import os
 import statistics
 
 TAGS = ("Train/mean_reward", "Loss/action_std", "Loss/halves_gap_std", "Loss/compression")
-FALLBACK = {"Loss/action_std": "Loss/env_action_std", "Loss/halves_gap_std": "Loss/halves_gap_rms"}
-"""Tags an earlier logging wrote instead (the spread across the rollout's samples, not per state): used if present."""
+FALLBACK = {
+    "Loss/action_std": ("Loss/env_action_std", "Policy/mean_std"),
+    "Loss/halves_gap_std": ("Loss/halves_gap_rms",),
+}
+"""Tags read where a tag is missing, in order: an earlier GenPO logging (the spread across the rollout's samples, not
+per state), then a Gaussian policy's std."""
 COLUMNS = ("return @25%", "return @50%", "final return", "mean return", "action std", "x−y std", "compression")
 
 
@@ -30,9 +35,9 @@ def read_scalars(run_dir: str, tags: tuple[str, ...] = TAGS) -> dict[str, list[f
         acc = EventAccumulator(path, size_guidance={"scalars": 0})
         acc.Reload()
         for tag in tags:
-            for name in (tag, FALLBACK.get(tag)):
-                if name in acc.Tags()["scalars"]:
-                    values.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(name)})
+            name = next((n for n in (tag, *FALLBACK.get(tag, ())) if n in acc.Tags()["scalars"]), None)
+            if name is not None:
+                values.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(name)})
     return {tag: [v for _, v in sorted(series.items())] for tag, series in values.items()}
 
 
@@ -42,9 +47,9 @@ def window(series: list[float], fraction: float, width: int = 5) -> float:
     return statistics.fmean(series[end - width : end])
 
 
-def run_row(run_dir: str) -> list[float]:
-    """Return the :data:`COLUMNS` of one run (NaN where a scalar was not logged)."""
-    s = read_scalars(run_dir)
+def run_row(run_dir: str, iterations: int | None = None) -> list[float]:
+    """Return the :data:`COLUMNS` of one run, or of its first ``iterations`` (NaN where a scalar was not logged)."""
+    s = {tag: series[:iterations] for tag, series in read_scalars(run_dir).items()}
     returns = s.get("Train/mean_reward", [])
     last = [s[t][-1] if s.get(t) else float("nan") for t in TAGS[1:]]
     return [window(returns, 0.25), window(returns, 0.5), window(returns, 1.0), statistics.fmean(returns), *last]
@@ -60,12 +65,18 @@ def cell(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3g} ± {statistics.stdev(values):.2g}"
 
 
-def table(variants: dict[str, str], algorithm: str) -> str:
+def finished_runs(spec: str, algorithm: str) -> list[str]:
+    """Return the finished run folders of ``FOLDER[@ALGORITHM]`` (``algorithm`` unless the spec names one)."""
+    folder, _, own = spec.partition("@")
+    runs = sorted(glob.glob(os.path.join(folder, "runs", f"{own or algorithm}_seed*")))
+    return [r for r in runs if os.path.exists(os.path.join(r, "done.json"))]
+
+
+def table(variants: dict[str, str], algorithm: str, iterations: int | None = None) -> str:
     """Return the markdown table, one row per variant."""
     lines = ["| variant | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
-    for label, folder in variants.items():
-        runs = sorted(glob.glob(os.path.join(folder, "runs", f"{algorithm}_seed*")))
-        rows = [run_row(r) for r in runs if os.path.exists(os.path.join(r, "done.json"))]
+    for label, spec in variants.items():
+        rows = [run_row(r, iterations) for r in finished_runs(spec, algorithm)]
         if not rows:
             lines.append(f"| {label} | 0 |" + " |" * len(COLUMNS))
             continue
@@ -74,7 +85,7 @@ def table(variants: dict[str, str], algorithm: str) -> str:
     return "\n".join(lines)
 
 
-def plot(variants: dict[str, str], algorithm: str, path: str, title: str) -> None:
+def plot(variants: dict[str, str], algorithm: str, path: str, title: str, iterations: int | None = None) -> None:
     """Write the mean return per iteration of each variant (mean over its seeds) to ``path``."""
     import matplotlib
 
@@ -82,11 +93,8 @@ def plot(variants: dict[str, str], algorithm: str, path: str, title: str) -> Non
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    for label, folder in variants.items():
-        runs = sorted(glob.glob(os.path.join(folder, "runs", f"{algorithm}_seed*")))
-        curves = [
-            read_scalars(r).get("Train/mean_reward", []) for r in runs if os.path.exists(os.path.join(r, "done.json"))
-        ]
+    for label, spec in variants.items():
+        curves = [read_scalars(r).get("Train/mean_reward", [])[:iterations] for r in finished_runs(spec, algorithm)]
         if curves:
             length = min(len(c) for c in curves)
             ax.plot(range(1, length + 1), [statistics.fmean(c[i] for c in curves) for i in range(length)], label=label)
@@ -103,15 +111,16 @@ def plot(variants: dict[str, str], algorithm: str, path: str, title: str) -> Non
 def main() -> None:
     """Print the table of the given variants (and plot their curves with ``--plot``)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("variants", nargs="+", metavar="LABEL=FOLDER")
+    parser.add_argument("variants", nargs="+", metavar="LABEL=FOLDER[@ALGORITHM]")
     parser.add_argument("--algorithm", default="genpo", help="run folder prefix (genpo, ppo, ppo_matched, ...)")
     parser.add_argument("--plot", help="also write a PNG of the return curves here")
     parser.add_argument("--title", default="", help="title of the plot")
+    parser.add_argument("--iterations", type=int, help="read only the first N iterations of every run")
     args = parser.parse_args()
     variants = dict(v.split("=", 1) for v in args.variants)
-    print(table(variants, args.algorithm))
+    print(table(variants, args.algorithm, args.iterations))
     if args.plot:
-        plot(variants, args.algorithm, args.plot, args.title)
+        plot(variants, args.algorithm, args.plot, args.title, args.iterations)
 
 
 if __name__ == "__main__":

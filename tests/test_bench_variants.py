@@ -22,3 +22,31 @@ def test_cell_formats_mean_and_std_and_skips_missing_values() -> None:
     assert cell([1.0, 3.0]) == "2 ± 1.4"
     assert cell([2.0, math.nan]) == "2"
     assert cell([math.nan]) == "–"
+
+
+def fake_run(folder: Path, name: str, scalars: dict[str, list[float]]) -> None:
+    """A finished ``genpo-compare`` run folder with the given TensorBoard scalars."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    run = folder / "runs" / name
+    writer = SummaryWriter(str(run / "logs"))
+    for tag, values in scalars.items():
+        for step, value in enumerate(values):
+            writer.add_scalar(tag, value, step)
+    writer.close()
+    (run / "done.json").write_text("{}")
+
+
+def test_table_cuts_runs_and_reads_another_algorithm_per_row(tmp_path) -> None:
+    from variants import table
+
+    returns = [float(i) for i in range(100)]
+    fake_run(
+        tmp_path, "genpo_seed0", {"Train/mean_reward": returns, "Loss/action_std": [0.7 - i / 1000 for i in range(100)]}
+    )
+    fake_run(tmp_path, "ppo_matched_seed0", {"Train/mean_reward": returns, "Policy/mean_std": [0.71] * 100})
+    rows = table({"flow": str(tmp_path), "gauss": f"{tmp_path}@ppo_matched"}, "genpo", iterations=40).splitlines()
+    flow, gauss = (row.split(" | ") for row in rows[2:])
+    # first 40 iterations only: final = mean of 35..39, mean return = mean of 0..39, std at iteration 39
+    assert flow[:6] == ["| flow", "1", "7", "17", "37", "19.5"] and flow[6] == "0.661"
+    assert gauss[1] == "1" and gauss[4] == "37" and gauss[6] == "0.71"  # a Gaussian's std stands in for the flow's
