@@ -50,7 +50,7 @@ if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 5
     fi
     ablate() {
         [[ $only == "  " || $only == *" $1 "* ]] || return 0
-        $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms genpo \
+        $C --task Isaac-Ant-Direct --seeds ${SEEDS:-1} --num_envs 512 --max_iterations 60 --algorithms genpo \
             --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5
     }
     ablate default
@@ -58,7 +58,7 @@ if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 5
     ablate p095 --genpo_override agent.actor.mix_p=0.95
     ablate no_compression --genpo_override agent.algorithm.compression_coef=0.0
     ablate entropy0 --genpo_override agent.algorithm.entropy_coef=0.0
-    ablate base_scale --genpo_override agent.actor.learn_base_scale=true
+    SEEDS=2 ablate base_scale --genpo_override agent.actor.learn_base_scale=true
     if [[ $only == "  " || $only == *" ppo "* ]]; then  # the Gaussian reference at the same budget and seed
         $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms ppo ppo_matched \
             --out $OUT/ablation_ppo -- agent.save_interval=5
