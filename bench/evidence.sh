@@ -13,6 +13,7 @@ C=".venv/bin/genpo-compare"
 OUT=runs/evidence
 what=${1:-all}
 only=" ${*:2} "
+wanted() { [[ $only == "  " || $only == *" $1 "* ]]; }  # no variant names given, or $1 is one of them
 
 if [[ $what == humanoid || $what == all ]]; then  # 512 envs x 32 steps x 92 iterations = 1.5 M env steps per run
     $C --task Isaac-Humanoid-Direct --seeds 3 --num_envs 512 --max_iterations 92 \
@@ -49,7 +50,7 @@ if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 5
         mkdir -p $OUT && cp -r runs/objective/ant_squared_norm_scaled $OUT/ablation_default
     fi
     ablate() {
-        [[ $only == "  " || $only == *" $1 "* ]] || return 0
+        wanted "$1" || return 0
         $C --task Isaac-Ant-Direct --seeds ${SEEDS:-1} --num_envs 512 --max_iterations 60 --algorithms genpo \
             --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5
     }
@@ -59,7 +60,7 @@ if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 5
     ablate no_compression --genpo_override agent.algorithm.compression_coef=0.0
     ablate entropy0 --genpo_override agent.algorithm.entropy_coef=0.0
     SEEDS=2 ablate base_scale --genpo_override agent.actor.learn_base_scale=true
-    if [[ $only == "  " || $only == *" ppo "* ]]; then  # the Gaussian reference at the same budget and seed
+    if wanted ppo; then  # the Gaussian reference at the same budget and seed
         $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms ppo ppo_matched \
             --out $OUT/ablation_ppo -- agent.save_interval=5
     fi

@@ -2,11 +2,12 @@
 
     python bench/variants.py LABEL=FOLDER[@ALGORITHM] [...] [--algorithm genpo] [--iterations N]
 
-For every run ``FOLDER/runs/<algorithm>_seed<k>`` (``@ppo_matched`` picks another algorithm for one row) it reads the TensorBoard scalars and reports, as mean ± std over
-seeds: the return at 25 % and 50 % of the iterations and at the end (each the mean of a 5-iteration window), the mean
-return over the whole run (area under the curve per iteration), and the last logged ``Loss/action_std`` (the
-policy's env-action std for a fixed state; a Gaussian's ``Policy/mean_std``), ``Loss/halves_gap_std`` and
-``Loss/compression``. ``--iterations N`` reads only the first N iterations of every run (a longer run as a shorter one).
+For every run ``FOLDER/runs/<algorithm>_seed<k>`` (``@ppo_matched`` picks another algorithm for one row) it reads
+the TensorBoard scalars and reports, as mean ± std over seeds: the return at 25 % and 50 % of the iterations and at
+the end (each the mean of a 5-iteration window), the mean return over the whole run (area under the curve per
+iteration), and the last logged ``Loss/action_std`` (the policy's env-action std for a fixed state; a Gaussian's
+``Policy/mean_std``), ``Loss/halves_gap_std`` and ``Loss/compression``. ``--iterations N`` reads only the first N
+iterations of every run (a longer run as a shorter one).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import argparse
 import glob
 import os
 import statistics
+
+from isaaclab_tasks_ext.compare.aggregate import read_event_scalars
 
 TAGS = ("Train/mean_reward", "Loss/action_std", "Loss/halves_gap_std", "Loss/compression")
 FALLBACK = {
@@ -28,16 +31,7 @@ COLUMNS = ("return @25%", "return @50%", "final return", "mean return", "action 
 
 def read_scalars(run_dir: str, tags: tuple[str, ...] = TAGS) -> dict[str, list[float]]:
     """Return the per-iteration values of ``tags`` (ordered by iteration) of one run."""
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-
-    values: dict[str, dict[int, float]] = {}
-    for path in sorted(glob.glob(os.path.join(run_dir, "**", "events.out.tfevents.*"), recursive=True)):
-        acc = EventAccumulator(path, size_guidance={"scalars": 0})
-        acc.Reload()
-        for tag in tags:
-            name = next((n for n in (tag, *FALLBACK.get(tag, ())) if n in acc.Tags()["scalars"]), None)
-            if name is not None:
-                values.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(name)})
+    values = read_event_scalars(run_dir, tags, FALLBACK)
     return {tag: [v for _, v in sorted(series.items())] for tag, series in values.items()}
 
 

@@ -43,19 +43,36 @@ class Band:
 
 def read_curve(run_dir: str, algorithm: str, seed: int, steps_per_iteration: int) -> Curve:
     """Read ``Train/mean_reward`` and ``Perf/*`` from the TensorBoard event files under ``run_dir``."""
+    if not event_files(run_dir):
+        raise FileNotFoundError(f"no TensorBoard event file under {run_dir}")
+    scalars = read_event_scalars(run_dir, ("Train/mean_reward", "Perf/collection_time", "Perf/learning_time"))
+    return curve_from_scalars(algorithm, seed, scalars, steps_per_iteration)
+
+
+def event_files(run_dir: str) -> list[str]:
+    """Return the TensorBoard event files under ``run_dir`` (a resumed run has one per session), in order."""
+    return sorted(glob.glob(os.path.join(run_dir, "**", "events.out.tfevents.*"), recursive=True))
+
+
+def read_event_scalars(
+    run_dir: str, tags: tuple[str, ...], fallback: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, dict[int, float]]:
+    """Return ``{tag: {step: value}}`` over all event files of ``run_dir``; a missing tag reads its ``fallback`` tags.
+
+    In each file the first of ``(tag, *fallback[tag])`` that was logged is read; later files override earlier steps.
+    """
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    files = sorted(glob.glob(os.path.join(run_dir, "**", "events.out.tfevents.*"), recursive=True))
-    if not files:
-        raise FileNotFoundError(f"no TensorBoard event file under {run_dir}")
     scalars: dict[str, dict[int, float]] = {}
-    for path in files:
+    for path in event_files(run_dir):
         acc = EventAccumulator(path, size_guidance={"scalars": 0})
         acc.Reload()
-        for tag in ("Train/mean_reward", "Perf/collection_time", "Perf/learning_time"):
-            if tag in acc.Tags()["scalars"]:
-                scalars.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(tag)})
-    return curve_from_scalars(algorithm, seed, scalars, steps_per_iteration)
+        logged = acc.Tags()["scalars"]
+        for tag in tags:
+            name = next((n for n in (tag, *(fallback or {}).get(tag, ())) if n in logged), None)
+            if name is not None:
+                scalars.setdefault(tag, {}).update({e.step: e.value for e in acc.Scalars(name)})
+    return scalars
 
 
 def curve_from_scalars(
