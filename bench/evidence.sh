@@ -21,7 +21,8 @@ if [[ $what == humanoid || $what == all ]]; then  # 512 envs x 32 steps x 92 ite
 fi
 if [[ $what == ant_long || $what == all ]]; then  # 512 x 32 x 306 = 5.0 M env steps (3x the earlier 1.64 M)
     $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 306 \
-        --algorithms ppo ppo_matched genpo --out $OUT/ant_direct_long -- agent.save_interval=10
+        --algorithms ppo ppo_matched genpo --genpo_override agent.torch_compile_mode=default \
+        --out $OUT/ant_direct_long -- agent.save_interval=10
 fi
 if [[ $what == three_way || $what == all ]]; then  # GenPO / FPO++ / PPO, each at its task defaults
     $C --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --algorithms genpo fpo ppo \
