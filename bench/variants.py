@@ -7,7 +7,8 @@ the TensorBoard scalars and reports, as mean ± std over seeds: the return at 25
 the end (each the mean of a 5-iteration window), the mean return over the whole run (area under the curve per
 iteration), and the last logged ``Loss/action_std`` (the policy's env-action std for a fixed state; a Gaussian's
 ``Policy/mean_std``), ``Loss/halves_gap_std`` and ``Loss/compression``. ``--iterations N`` reads only the first N
-iterations of every run (a longer run as a shorter one).
+iterations of every run (a longer run as a shorter one). ``--unfinished`` also reads runs without ``done.json`` (still
+running or stopped half-way: each row then covers however many iterations its runs logged).
 """
 
 from __future__ import annotations
@@ -59,18 +60,18 @@ def cell(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3g} ± {statistics.stdev(values):.2g}"
 
 
-def finished_runs(spec: str, algorithm: str) -> list[str]:
-    """Return the finished run folders of ``FOLDER[@ALGORITHM]`` (``algorithm`` unless the spec names one)."""
+def finished_runs(spec: str, algorithm: str, unfinished: bool = False) -> list[str]:
+    """Return the finished (or, with ``unfinished``, all) run folders of ``FOLDER[@ALGORITHM]``."""
     folder, _, own = spec.partition("@")
     runs = sorted(glob.glob(os.path.join(folder, "runs", f"{own or algorithm}_seed*")))
-    return [r for r in runs if os.path.exists(os.path.join(r, "done.json"))]
+    return [r for r in runs if unfinished or os.path.exists(os.path.join(r, "done.json"))]
 
 
-def table(variants: dict[str, str], algorithm: str, iterations: int | None = None) -> str:
+def table(variants: dict[str, str], algorithm: str, iterations: int | None = None, unfinished: bool = False) -> str:
     """Return the markdown table, one row per variant."""
     lines = ["| variant | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
     for label, spec in variants.items():
-        rows = [run_row(r, iterations) for r in finished_runs(spec, algorithm)]
+        rows = [run_row(r, iterations) for r in finished_runs(spec, algorithm, unfinished)]
         if not rows:
             lines.append(f"| {label} | 0 |" + " |" * len(COLUMNS))
             continue
@@ -79,7 +80,14 @@ def table(variants: dict[str, str], algorithm: str, iterations: int | None = Non
     return "\n".join(lines)
 
 
-def plot(variants: dict[str, str], algorithm: str, path: str, title: str, iterations: int | None = None) -> None:
+def plot(
+    variants: dict[str, str],
+    algorithm: str,
+    path: str,
+    title: str,
+    iterations: int | None = None,
+    unfinished: bool = False,
+) -> None:
     """Write the mean return per iteration of each variant (mean over its seeds) to ``path``."""
     import matplotlib
 
@@ -88,7 +96,8 @@ def plot(variants: dict[str, str], algorithm: str, path: str, title: str, iterat
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for label, spec in variants.items():
-        curves = [read_scalars(r).get("Train/mean_reward", [])[:iterations] for r in finished_runs(spec, algorithm)]
+        runs = finished_runs(spec, algorithm, unfinished)
+        curves = [read_scalars(r).get("Train/mean_reward", [])[:iterations] for r in runs]
         if curves:
             length = min(len(c) for c in curves)
             ax.plot(range(1, length + 1), [statistics.fmean(c[i] for c in curves) for i in range(length)], label=label)
@@ -110,11 +119,12 @@ def main() -> None:
     parser.add_argument("--plot", help="also write a PNG of the return curves here")
     parser.add_argument("--title", default="", help="title of the plot")
     parser.add_argument("--iterations", type=int, help="read only the first N iterations of every run")
+    parser.add_argument("--unfinished", action="store_true", help="also read runs that have not finished")
     args = parser.parse_args()
     variants = dict(v.split("=", 1) for v in args.variants)
-    print(table(variants, args.algorithm, args.iterations))
+    print(table(variants, args.algorithm, args.iterations, args.unfinished))
     if args.plot:
-        plot(variants, args.algorithm, args.plot, args.title, args.iterations)
+        plot(variants, args.algorithm, args.plot, args.title, args.iterations, args.unfinished)
 
 
 if __name__ == "__main__":

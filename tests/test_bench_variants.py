@@ -24,8 +24,8 @@ def test_cell_formats_mean_and_std_and_skips_missing_values() -> None:
     assert cell([math.nan]) == "–"
 
 
-def fake_run(folder: Path, name: str, scalars: dict[str, list[float]]) -> None:
-    """A finished ``genpo-compare`` run folder with the given TensorBoard scalars."""
+def fake_run(folder: Path, name: str, scalars: dict[str, list[float]], finished: bool = True) -> None:
+    """A ``genpo-compare`` run folder (finished unless told) with the given TensorBoard scalars."""
     from torch.utils.tensorboard import SummaryWriter
 
     run = folder / "runs" / name
@@ -34,7 +34,8 @@ def fake_run(folder: Path, name: str, scalars: dict[str, list[float]]) -> None:
         for step, value in enumerate(values):
             writer.add_scalar(tag, value, step)
     writer.close()
-    (run / "done.json").write_text("{}")
+    if finished:
+        (run / "done.json").write_text("{}")
 
 
 def test_table_cuts_runs_and_reads_another_algorithm_per_row(tmp_path) -> None:
@@ -50,3 +51,15 @@ def test_table_cuts_runs_and_reads_another_algorithm_per_row(tmp_path) -> None:
     # first 40 iterations only: final = mean of 35..39, mean return = mean of 0..39, std at iteration 39
     assert flow[:6] == ["| flow", "1", "7", "17", "37", "19.5"] and flow[6] == "0.661"
     assert gauss[1] == "1" and gauss[4] == "37" and gauss[6] == "0.71"  # a Gaussian's std stands in for the flow's
+
+
+def test_unfinished_runs_are_read_only_when_asked(tmp_path) -> None:
+    from variants import table
+
+    fake_run(tmp_path, "genpo_seed0", {"Train/mean_reward": [float(i) for i in range(100)]})
+    fake_run(tmp_path, "genpo_seed1", {"Train/mean_reward": [float(i) for i in range(20)]}, finished=False)
+    finished = table({"v": str(tmp_path)}, "genpo").splitlines()[2].split(" | ")
+    both = table({"v": str(tmp_path)}, "genpo", unfinished=True).splitlines()[2].split(" | ")
+    assert finished[1:5] == ["1", "22", "47", "97"]
+    # the half-way run reads its own 20 iterations: final = mean of 15..19 = 17, next to the finished run's 97
+    assert both[1] == "2" and both[4] == "57 ± 57"
