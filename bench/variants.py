@@ -1,6 +1,6 @@
 """Table of GenPO variants from ``genpo-compare`` output folders: returns over the run and the logged spreads.
 
-    python bench/variants.py LABEL=FOLDER[@ALGORITHM] [...] [--algorithm genpo] [--iterations N]
+    python bench/variants.py LABEL=FOLDER[@ALGORITHM] [...] [--algorithm genpo] [--iterations N] [--unfinished]
 
 For every run ``FOLDER/runs/<algorithm>_seed<k>`` (``@ppo_matched`` picks another algorithm for one row) it reads
 the TensorBoard scalars and reports, as mean ± std over seeds: the return at 25 % and 50 % of the iterations and at
@@ -60,7 +60,7 @@ def cell(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3g} ± {statistics.stdev(values):.2g}"
 
 
-def finished_runs(spec: str, algorithm: str, unfinished: bool = False) -> list[str]:
+def run_folders(spec: str, algorithm: str, unfinished: bool = False) -> list[str]:
     """Return the finished (or, with ``unfinished``, all) run folders of ``FOLDER[@ALGORITHM]``."""
     folder, _, own = spec.partition("@")
     runs = sorted(glob.glob(os.path.join(folder, "runs", f"{own or algorithm}_seed*")))
@@ -71,7 +71,7 @@ def table(variants: dict[str, str], algorithm: str, iterations: int | None = Non
     """Return the markdown table, one row per variant."""
     lines = ["| variant | seeds | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
     for label, spec in variants.items():
-        rows = [run_row(r, iterations) for r in finished_runs(spec, algorithm, unfinished)]
+        rows = [run_row(r, iterations) for r in run_folders(spec, algorithm, unfinished)]
         if not rows:
             lines.append(f"| {label} | 0 |" + " |" * len(COLUMNS))
             continue
@@ -96,7 +96,7 @@ def plot(
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for label, spec in variants.items():
-        runs = finished_runs(spec, algorithm, unfinished)
+        runs = run_folders(spec, algorithm, unfinished)
         curves = [read_scalars(r).get("Train/mean_reward", [])[:iterations] for r in runs]
         if curves:
             length = min(len(c) for c in curves)
