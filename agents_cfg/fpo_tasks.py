@@ -6,8 +6,9 @@ settings as the task's GenPO config (:mod:`agents_cfg.tasks`), with the flow-mat
 The class of a task, ``<stem>FPORunnerCfg``, is derived from its GenPO class rather than written out again, so a
 three-way comparison differs only in the actor and the algorithm: hidden sizes, time embedding, learning rate, γ, λ,
 clip, epochs and minibatches are the GenPO config's. FPO has no entropy term (``entropy_coef = 0``). FPO++'s own
-settings (``num_mc_samples``, ``per_sample_ratio``, ``trust_region``, the actor's ``num_flow_steps``) have the
-defaults below; override them like any key (``agent.algorithm.num_mc_samples=16``).
+settings (``num_mc_samples``, ``per_sample_ratio``, ``trust_region``, the policy-weight EMA, the actor's
+``num_flow_steps``) have the defaults below; override them like any key (``agent.algorithm.num_mc_samples=16``).
+``--agent fpo_paper`` (:mod:`agents_cfg.fpo_paper_tasks`) is FPO++ at its own published settings.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ class FPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     """One ratio per pair (FPO++); False: one ratio from the mean CFM loss (FPO)."""
     trust_region: Literal["aspo", "ppo"] = "aspo"
     """"aspo": PPO clip for A >= 0 and SPO penalty for A < 0 (FPO++); "ppo": PPO clip for both."""
+    ema_decay: float = 0.0
+    """Decay of the policy-weight EMA that play/export deploy, in [0, 1); 0: off (FPO++ locomotion: 0.95)."""
+    ema_warmup_updates: int = 0
+    """Learning iterations before the EMA starts from the trained weights (FPO++: 500)."""
+    weight_decay: float | None = None
+    """Weight decay of the optimizer (FPO++: 1e-4 with optimizer="adamw"); None: the optimizer's default."""
 
 
 def fpo_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:

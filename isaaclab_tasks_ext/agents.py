@@ -97,8 +97,16 @@ FPO = Agent(
     config_module="agents_cfg.fpo_tasks",
     class_suffix="FPORunnerCfg",
 )
+FPO_PAPER = Agent(
+    name="fpo_paper",
+    gym_keys=("fpo_paper", "rsl_rl_fpo_paper_cfg_entry_point"),
+    label="FPO++ (published settings)",
+    checkpoint_marker="fpo",
+    config_module="agents_cfg.fpo_paper_tasks",
+    class_suffix="FPOPaperRunnerCfg",
+)
 
-AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, FPO, PPO, PPO_MATCHED, GENPO_DISTILL)}
+AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, FPO, FPO_PAPER, PPO, PPO_MATCHED, GENPO_DISTILL)}
 """Algorithm name → entry. Order: the order of plots, tables and runs."""
 
 BASELINE = PPO.name

@@ -66,7 +66,7 @@ def test_resume_continues_iteration_and_optimizer(tmp_path, env) -> None:
         (
             ["--agent", "nope"],
             "genpo-train: error: agent 'nope' is not registered for Isaac-Cartpole-Direct; "
-            "allowed --agent values: ['fpo', 'genpo', 'genpo_distill', ",
+            "allowed --agent values: ['fpo', 'fpo_paper', 'genpo', 'genpo_distill', ",
         ),
         (
             ["--max_iterations", "1", "agent.actor.mix_p=1.5"],

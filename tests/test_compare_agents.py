@@ -31,9 +31,11 @@ def _after(command: list[str], flag: str) -> str:
 
 
 def test_table_entries() -> None:
-    """genpo, fpo, ppo, ppo_matched, genpo_distill: keys, labels, markers; the public genpo key is unchanged."""
-    assert list(AGENTS) == ["genpo", "fpo", "ppo", "ppo_matched", "genpo_distill"]
+    """genpo, fpo, fpo_paper, ppo, ppo_matched, genpo_distill: keys, labels, markers; the genpo key is unchanged."""
+    assert list(AGENTS) == ["genpo", "fpo", "fpo_paper", "ppo", "ppo_matched", "genpo_distill"]
     assert AGENTS["fpo"].agent_key == "fpo" and AGENTS["fpo"].checkpoint_marker == "fpo"
+    assert AGENTS["fpo_paper"].agent_key == "fpo_paper" and AGENTS["fpo_paper"].checkpoint_marker == "fpo"
+    assert AGENTS["fpo_paper"].entry_point(TASKS[1]) == "agents_cfg.fpo_paper_tasks:AntDirectFPOPaperRunnerCfg"
     assert not AGENTS["genpo_distill"].compared and AGENTS["genpo_distill"].loads_plain_checkpoints
     assert GENPO.gym_keys == ("genpo", "rsl_rl_genpo_cfg_entry_point") and GENPO.checkpoint_marker == "genpo"
     assert PPO.agent_key == PPO_MATCHED.agent_key == "rsl_rl_cfg_entry_point"
@@ -46,7 +48,7 @@ def test_table_entries() -> None:
         "Gaussian PPO (init std 0.71)",
     )
     assert label("other") == "other" and agent_for_key("genpo") is GENPO and agent_for_key("nope") is None
-    with pytest.raises(ValueError, match=r"unknown algorithm 'nope'; allowed: \['genpo', 'fpo', 'ppo', 'ppo_matched'"):
+    with pytest.raises(ValueError, match=r"unknown algorithm 'nope'; allowed: \['genpo', 'fpo', 'fpo_paper', 'ppo'"):
         get_agent("nope")
     with pytest.raises(ValueError, match="agent 'ppo' has no config classes"):
         PPO.entry_point(TASKS[0])
@@ -128,6 +130,7 @@ def test_checkpoint_markers_come_from_the_table(tmp_path, monkeypatch) -> None:
     check_checkpoint(genpo, "genpo")
     check_checkpoint(genpo, "rsl_rl_genpo_cfg_entry_point")
     check_checkpoint(fpo, "fpo")
+    check_checkpoint(fpo, "fpo_paper")  # the same algorithm at other settings: its checkpoints are FPO++'s
     check_checkpoint(plain, "rsl_rl_cfg_entry_point")
     cases = [
         (genpo, "rsl_rl_cfg_entry_point", "is a GenPO checkpoint but --agent rsl_rl_cfg_entry_point is not GenPO"),

@@ -271,6 +271,7 @@ def test_register_reports_every_table_id(registered) -> None:
         assert registered.registered[row.task_id] == {
             "genpo": row.entry_point,
             "fpo": f"agents_cfg.fpo_tasks:{row.stem}FPORunnerCfg",
+            "fpo_paper": f"agents_cfg.fpo_paper_tasks:{row.stem}FPOPaperRunnerCfg",
             "genpo_distill": f"agents_cfg.distill_tasks:{row.stem}GenPODistillRunnerCfg",
         }
         module, cls = row.entry_point.split(":")
@@ -303,6 +304,7 @@ def test_the_second_flow_agent_is_one_table_entry(monkeypatch, tmp_path) -> None
     assert report.ok and report.registered["Isaac-Ant-Direct"] == {
         "genpo": "agents_cfg.tasks:AntDirectGenPORunnerCfg",
         "fpo": "agents_cfg.fpo_tasks:AntDirectFPORunnerCfg",
+        "fpo_paper": "agents_cfg.fpo_paper_tasks:AntDirectFPOPaperRunnerCfg",
         "genpo_distill": "agents_cfg.distill_tasks:AntDirectGenPODistillRunnerCfg",
     }
     for row in TASKS:  # IsaacLab's own loader resolves each: FPO on the GenPO config's runner, critic and PPO keys
@@ -332,6 +334,50 @@ def test_the_second_flow_agent_is_one_table_entry(monkeypatch, tmp_path) -> None
     command = train_command(args, "fpo", 0)
     assert command[command.index("--agent") + 1] == "fpo" and command[-1] == "agent.actor.num_flow_steps=2"
     assert "agent.actor.num_flow_steps=2" not in train_command(args, "genpo", 0)
+
+
+def test_fpo_paper_agent_has_fpo_plus_plus_published_settings(monkeypatch, tmp_path) -> None:
+    """``--agent fpo_paper``: the task's fpo config with FPO++'s locomotion settings (H1/G1's for humanoids)."""
+    from isaaclab_tasks.utils import resolve_task_config
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
+    from agents_cfg import to_runner_dict
+    from agents_cfg.fpo_paper_tasks import FPO_PAPER_ALGORITHM, FPO_PAPER_HUMANOID, HUMANOID_PAPER_ROWS
+    from genpo_rsl import FPO
+    from isaaclab_tasks_ext import preflight
+    from isaaclab_tasks_ext.compare.cli import parse_args, train_command
+
+    for row in TASKS:
+        paper, fpo = load_cfg_from_registry(row.task_id, "fpo_paper"), load_cfg_from_registry(row.task_id, "fpo")
+        expected = {**FPO_PAPER_ALGORITHM, **(FPO_PAPER_HUMANOID if row.paper in HUMANOID_PAPER_ROWS else {})}
+        assert {key: getattr(paper.algorithm, key) for key in expected} == expected
+        assert (paper.algorithm.gamma, paper.algorithm.lam) == (fpo.algorithm.gamma, fpo.algorithm.lam)
+        assert paper.actor.to_dict() == fpo.actor.to_dict() and paper.critic.to_dict() == fpo.critic.to_dict()
+        assert paper.num_steps_per_env == fpo.num_steps_per_env and paper.experiment_name.endswith("_fpo_paper")
+    h1, ant = (
+        load_cfg_from_registry("Isaac-Velocity-Flat-H1", "fpo_paper"),
+        load_cfg_from_registry("Isaac-Ant-Direct", "fpo_paper"),
+    )
+    assert (h1.algorithm.num_learning_epochs, h1.algorithm.num_mc_samples) == (32, 32)
+    assert (ant.algorithm.num_learning_epochs, ant.algorithm.num_mc_samples, ant.algorithm.ema_decay) == (16, 16, 0.95)
+    monkeypatch.chdir(tmp_path)
+    overrides = ["agent.algorithm.ema_warmup_updates=25", "agent.device=cpu"]
+    _, agent = resolve_task_config("Isaac-Ant-Direct", "fpo_paper", overrides=overrides)
+    assert agent.algorithm.ema_warmup_updates == 25
+    runner = OnPolicyRunner(
+        FakeVecEnv(*task_sizes("Isaac-Ant-Direct")), to_runner_dict(agent), log_dir=None, device="cpu"
+    )
+    alg = runner.alg
+    assert isinstance(alg, FPO) and alg.ema.warmup_updates == 25 and alg.ema.decay == 0.95
+    assert isinstance(alg.optimizer, torch.optim.AdamW) and alg.optimizer.param_groups[0]["weight_decay"] == 1e-4
+    runner.learn(num_learning_iterations=1)
+    assert alg.ema.updates == 1 and alg.learning_rate == 1e-4
+    preflight.check_task_and_agent("Isaac-Ant-Direct", "fpo_paper")
+    base = ["--task", "Isaac-Ant-Direct", "--num_envs", "4", "--max_iterations", "1", "--out", str(tmp_path)]
+    args = parse_args([*base, "--algorithms", "fpo", "fpo_paper", "--fpo_paper_override", overrides[0]])
+    command = train_command(args, "fpo_paper", 0)
+    assert command[command.index("--agent") + 1] == "fpo_paper" and command[-1] == overrides[0]
+    assert overrides[0] not in train_command(args, "fpo", 0)
 
 
 def test_ppo_matched_override_sets_the_gaussian_init_std(tmp_path, monkeypatch) -> None:

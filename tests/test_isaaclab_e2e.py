@@ -25,6 +25,8 @@ import yaml  # noqa: E402
 from rsl_rl.utils import resolve_callable  # noqa: E402
 from tensordict import TensorDict  # noqa: E402
 
+from genpo_rsl.rsl5.fpo import EMA_TAG  # noqa: E402
+
 BIN = Path(sys.executable).parent
 CALLBACK = ["--external_callback", "isaaclab_tasks_ext.external_callback"]
 CPU = ["--device", "cpu", "agent.device=cpu"]
@@ -250,14 +252,27 @@ def test_cartpole_direct_genpo_and_ppo_train_play_export(env, tmp_path) -> None:
     assert finetuned["actor_state_dict"].keys() == distilled["student_state_dict"].keys()
 
 
-def test_cartpole_direct_fpo_train_play_export(env, tmp_path) -> None:
-    """FPO++ through IsaacLab's loader: --agent fpo trains, writes an FPO checkpoint, plays and exports it."""
-    task = ["--task", "Isaac-Cartpole-Direct", "--agent", "fpo", *CPU]
-    _train([str(BIN / "genpo-train"), *task, "--num_envs", "16", "--max_iterations", "3"], tmp_path, env, "fpo.log")
-    run = _run_dir(tmp_path, "cartpole_direct_fpo")
+@pytest.mark.parametrize("agent", ["fpo", "fpo_paper"])
+def test_cartpole_direct_fpo_train_play_export(agent: str, env, tmp_path) -> None:
+    """FPO++ through IsaacLab's loader: --agent fpo / fpo_paper trains, writes an FPO checkpoint, plays and exports it.
+
+    fpo_paper (its EMA started after one iteration here): the checkpoint's actor, which play and the exports must
+    reproduce, is the EMA policy, not the live weights.
+    """
+    task = ["--task", "Isaac-Cartpole-Direct", "--agent", agent, *CPU]
+    warmup = ["agent.algorithm.ema_warmup_updates=1"] if agent == "fpo_paper" else []
+    args = [str(BIN / "genpo-train"), *task, "--num_envs", "16", "--max_iterations", "3", *warmup]
+    _train(args, tmp_path, env, f"{agent}.log")
+    run = _run_dir(tmp_path, f"cartpole_direct_{agent}")
     checkpoint = _checkpoint(run, 2)
     assert checkpoint["fpo"] == {"action_dim": 1, "cond_dim": 4, "num_flow_steps": 10} and "genpo" not in checkpoint
-    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4"], tmp_path, env, "fpo_play.log")
+    if agent == "fpo_paper":
+        ema, deployed = checkpoint[EMA_TAG], checkpoint["actor_state_dict"]
+        assert ema["updates"] == 3 and ema["decay"] == 0.95
+        assert any(not torch.equal(ema["live_actor_state_dict"][k], v) for k, v in deployed.items())
+    else:
+        assert EMA_TAG not in checkpoint
+    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4"], tmp_path, env, f"{agent}_play.log")
     assert f"Loading model checkpoint from: {run / 'model_2.pt'}" in played
     _check_exports(run, checkpoint, obs_dim=4, num_actions=1)
 

@@ -13,11 +13,16 @@ from tensordict import TensorDict
 from genpo_rsl.cfm import TRUST_REGIONS, fpo_surrogate
 from genpo_rsl.config_keys import accepted_keys, check_keys
 from genpo_rsl.core import check_unsupported
+from genpo_rsl.ema import PolicyEMA
 from genpo_rsl.objective import adapted_learning_rate, value_loss
 from genpo_rsl.rsl5.fpo_actor import FPOActor
 
 CHECKPOINT_TAG = "fpo"
 """Top-level key of FPO checkpoints: the flow's sizes (``genpo-train``'s checkpoint check reads it)."""
+
+EMA_TAG = "fpo_ema"
+"""Top-level key of the EMA state in checkpoints of runs with ``ema_decay > 0``: :meth:`PolicyEMA.state_dict` plus
+the live actor weights (``live_actor_state_dict``); the checkpoint's ``actor_state_dict`` is the deployed policy."""
 
 
 class FPO(PPO):
@@ -31,6 +36,29 @@ class FPO(PPO):
     evaluation (the actor's default). No entropy term (the flow has no likelihood): ``entropy_coef`` must be 0. The
     adaptive learning rate uses ``mean((r − 1) − log r)`` over the pairs as its KL estimate. Not supported: several
     GPUs, RND, symmetry, mixed precision (each refused with a named error).
+
+    Policy-weight EMA (``ema_decay > 0``), as FPO++'s IsaacLab runner keeps it (amazon-far/fpo-control,
+    ``isaaclab_experiments/isaaclab_fpo/isaaclab_fpo/runners/on_policy_runner.py``; defaults in ``rl_cfg.py``, read in
+    the fork RPFey/fpo-control): a :class:`~genpo_rsl.ema.PolicyEMA` of the actor's parameters, updated once per
+    learning iteration after the PPO epochs, restarted from the trained weights after ``ema_warmup_updates``
+    iterations (FPO++: decay 0.95, warm-up 500). Rollouts and the ratio's old policy use the live weights; the EMA
+    weights are only deployed: :meth:`get_policy` (``isaaclab play``, JIT/ONNX export) returns them after the warm-up,
+    and the checkpoint's ``actor_state_dict`` holds them, as FPO++ saves them. The live weights travel under
+    :data:`EMA_TAG`, so a resume continues exactly (FPO++'s own resume restarts training from the EMA weights).
+
+    Args:
+        actor: The flow-matching policy (:class:`~genpo_rsl.rsl5.fpo_actor.FPOActor`).
+        critic: The value model.
+        storage: The rollout storage.
+        num_mc_samples: Monte-Carlo pairs ``(ε, τ)`` per action (FPO++ locomotion: 16; H1/G1: 32).
+        per_sample_ratio: One ratio per pair (FPO++); ``False``: one ratio from the mean loss (FPO).
+        trust_region: ``"aspo"`` (FPO++) or ``"ppo"``.
+        entropy_coef: Must be 0.
+        ema_decay: Decay of the policy-weight EMA, in ``[0, 1)``; 0 turns it off (FPO++ locomotion: 0.95).
+        ema_warmup_updates: Learning iterations before the EMA starts (FPO++: 500).
+        weight_decay: Weight decay of every parameter group of rsl_rl's ``optimizer`` (FPO++: 1e-4 with
+            ``optimizer="adamw"``); ``None`` keeps the optimizer's default.
+        **kwargs: rsl_rl ``PPO`` settings.
     """
 
     actor: FPOActor
@@ -44,6 +72,9 @@ class FPO(PPO):
         per_sample_ratio: bool = True,
         trust_region: str = "aspo",
         entropy_coef: float = 0.0,
+        ema_decay: float = 0.0,
+        ema_warmup_updates: int = 0,
+        weight_decay: float | None = None,
         **kwargs,
     ) -> None:
         """Initialize as PPO; check the FPO settings (errors name the value and what is allowed)."""
@@ -64,8 +95,13 @@ class FPO(PPO):
         for name in ("rnd_cfg", "multi_gpu_cfg"):
             if kwargs.get(name):
                 raise ValueError(f"FPO: {name} is not supported; allowed: None.")
+        check_ema_and_weight_decay(ema_decay, ema_warmup_updates, weight_decay)
         super().__init__(actor, critic, storage, entropy_coef=0.0, **kwargs)
         self.num_mc_samples, self.per_sample_ratio, self.trust_region = num_mc_samples, per_sample_ratio, trust_region
+        self.ema = PolicyEMA(self._raw_actor, ema_decay, ema_warmup_updates) if ema_decay > 0.0 else None
+        if weight_decay is not None:
+            for group in self.optimizer.param_groups:
+                group["weight_decay"] = weight_decay
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> FPO:
@@ -105,6 +141,8 @@ class FPO(PPO):
         self.actor.update_normalization(obs)
         self.critic.update_normalization(obs)  # type: ignore[operator]
         self.storage.clear()
+        if self.ema is not None:
+            self.ema.update(self._raw_actor)
         losses = {k: v.item() / count for k, v in sums.items()}
         losses["ratio_first_minibatch"] = sums["ratio_first_minibatch"].item()
         return losses
@@ -146,17 +184,54 @@ class FPO(PPO):
             "ratio_first_minibatch": (ratio - 1.0).abs().max() if first else torch.zeros((), device=ratio.device),
         }
 
+    def get_policy(self) -> FPOActor:
+        """Return the deployed policy: the live actor, or after the EMA's warm-up a frozen copy with its weights."""
+        return self._raw_actor if self.ema is None else self.ema.deployed(self._raw_actor)  # type: ignore[return-value]
+
     def save(self) -> dict:
-        """Return PPO's saved dict plus the flow's sizes under ``fpo``."""
+        """Return PPO's saved dict plus the flow's sizes under ``fpo``; with the EMA, the deployed actor and its state.
+
+        With ``ema_decay > 0``, ``actor_state_dict`` is the deployed policy (:meth:`get_policy`, as FPO++ saves it),
+        and :data:`EMA_TAG` holds the EMA state and the live weights.
+        """
         flow = self.actor.flow
         sizes = {"action_dim": flow.action_dim, "cond_dim": flow.cond_dim, "num_flow_steps": flow.num_flow_steps}
-        return {**super().save(), CHECKPOINT_TAG: sizes}
+        saved = {**super().save(), CHECKPOINT_TAG: sizes}
+        if self.ema is not None:
+            saved[EMA_TAG] = {**self.ema.state_dict(), "live_actor_state_dict": saved["actor_state_dict"]}
+            saved["actor_state_dict"] = self.get_policy().state_dict()
+        return saved
 
     def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
-        """Load an FPO checkpoint; another algorithm's checkpoint gives a clear error."""
+        """Load an FPO checkpoint; another algorithm's checkpoint gives a clear error.
+
+        With ``ema_decay > 0`` the live weights and the EMA are restored; a checkpoint without EMA state starts the
+        EMA from its weights. With ``ema_decay = 0`` the actor gets the checkpoint's deployed weights.
+        """
         if CHECKPOINT_TAG not in loaded_dict:
             raise ValueError(
                 f"FPO cannot load this checkpoint: it has no '{CHECKPOINT_TAG}' entry, so it was written by another "
                 f"algorithm (e.g. Gaussian PPO or GenPO). Allowed: checkpoints saved by genpo_rsl.FPO."
             )
-        return super().load(loaded_dict, load_cfg, strict)
+        ema_state = loaded_dict.get(EMA_TAG)
+        if self.ema is not None and ema_state is not None:
+            loaded_dict = {**loaded_dict, "actor_state_dict": ema_state["live_actor_state_dict"]}
+        load_iteration = super().load(loaded_dict, load_cfg, strict)
+        if self.ema is not None and (load_cfg is None or load_cfg.get("actor")):
+            if ema_state is None:
+                self.ema.restart(self._raw_actor)
+            else:
+                self.ema.load_state_dict(ema_state)
+        return load_iteration
+
+
+def check_ema_and_weight_decay(ema_decay: float, ema_warmup_updates: int, weight_decay: float | None) -> None:
+    """Raise ``ValueError`` naming a bad ``ema_decay``, ``ema_warmup_updates`` or ``weight_decay`` and what is allowed."""
+    if isinstance(ema_decay, bool) or not isinstance(ema_decay, (int, float)) or not 0.0 <= ema_decay < 1.0:
+        raise ValueError(
+            f"FPO: ema_decay={ema_decay!r} is invalid; allowed: a number in [0, 1) (0: no EMA; FPO++: 0.95)."
+        )
+    if isinstance(ema_warmup_updates, bool) or not isinstance(ema_warmup_updates, int) or ema_warmup_updates < 0:
+        raise ValueError(f"FPO: ema_warmup_updates={ema_warmup_updates!r} is invalid; allowed: an integer >= 0.")
+    if weight_decay is not None and (not isinstance(weight_decay, (int, float)) or weight_decay < 0.0):
+        raise ValueError(f"FPO: weight_decay={weight_decay!r} is invalid; allowed: None or a number >= 0.")
