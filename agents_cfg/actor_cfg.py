@@ -43,8 +43,19 @@ class GenPOActorCfg(RslRlMLPModelCfg):
     time_embedding: Literal["scaled", "released"] = "scaled"
     """Sinusoidal time embedding: angles of 1000·t ("scaled") or of raw t as in the authors' released code."""
 
-    learn_base_scale: bool = False
-    """Learn the scale σ of the base noise z ~ N(0, σ²I) (init 1; the log-density stays exact)."""
+    base_scale: Literal["fixed", "learned", "per_dim", "state"] | None = None
+    """Scale σ of the base noise z ~ N(0, diag σ²): "fixed" (the paper's flow), "learned" (one σ), "per_dim" (one σ
+    per action dimension) or "state" (σ(s) from a small head, bounded); the log-density stays exact in every mode.
+    None: the package default ("fixed"). See genpo_rsl.base_noise."""
+
+    learn_base_scale: bool | None = None
+    """Alias: True is base_scale="learned", False is "fixed" (None: not set)."""
+
+    base_scale_init: float = 1.0
+    """Initial σ (1.0 keeps the paper's initial env-action spread, ≈ 0.71 per dimension)."""
+
+    base_scale_range: list[float] | None = None
+    """[min, max] of σ, a clamp like rsl_rl's std_range (None: [1e-6, 1e6]; "state": its bounds, [0.01, 2.0])."""
 
     flow_cfg: dict | None = None
     """Optional flow sub-config with a ``class_name`` (default ``genpo_rsl.flow:GenPOFlow``) and its keys, e.g.

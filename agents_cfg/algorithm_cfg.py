@@ -37,6 +37,10 @@ class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     compression_form: Literal["squared_norm", "norm", "mean_square"] = "squared_norm"
     """C = E‖x−y‖² (paper), E‖x−y‖₂ (released code) or E‖x−y‖²/d (genpo_rsl 0.1); see docs/algorithm.md."""
 
+    entropy_form: Literal["estimate", "exact"] = "estimate"
+    """Entropy term H: the paper's estimate −mean log π(ã_old|s) or the exact entropy of the doubled action (moves
+    only through a trained base-noise scale σ, as PPO's entropy moves through its std); see docs/algorithm.md §5."""
+
     compression_fraction: float = 1.0
     """Share of each minibatch the compression loss is evaluated on, in (0, 1] (paper: 1.0)."""
 

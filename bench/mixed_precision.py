@@ -42,9 +42,9 @@ def round_trip(device: str, obs_dim: int, action_dim: int, hidden: list[int]) ->
             with precision(name, device):
                 dummy = torch.stack([flow(z[k], obs[k]) for k in range(ROLLOUT_STEPS)]).float()
                 z_back = flow.inverse(dummy.flatten(0, 1), obs.flatten(0, 1)).float()
-            exact = flow.latent_log_prob(z.flatten(0, 1))
+            exact = flow.latent_log_prob(z.flatten(0, 1), obs.flatten(0, 1))
             out[f"{name} round trip"] = (z_back - z.flatten(0, 1)).abs().max().item()
-            out[f"{name} log-prob"] = (flow.latent_log_prob(z_back) - exact).abs().max().item()
+            out[f"{name} log-prob"] = (flow.latent_log_prob(z_back, obs.flatten(0, 1)) - exact).abs().max().item()
     return out
 
 

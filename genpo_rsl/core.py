@@ -20,7 +20,7 @@ from tensordict import TensorDict
 from genpo_rsl.config_keys import accepted_keys
 from genpo_rsl.cuda_graphs import FlowGraphs
 from genpo_rsl.health import HealthGuard
-from genpo_rsl.objective import COMPRESSION_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
+from genpo_rsl.objective import COMPRESSION_FORMS, ENTROPY_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
 from genpo_rsl.policy import FlowPolicy
 from genpo_rsl.precision import flow_precision
 
@@ -48,6 +48,7 @@ def check_genpo_args(
     compression_form: str,
     cuda_graphs: bool,
     allow_tf32: bool,
+    entropy_form: str = "estimate",
 ) -> None:
     """Raise ``ValueError`` naming the bad GenPO setting and what is allowed."""
     for name, value in (("cuda_graphs", cuda_graphs), ("allow_tf32", allow_tf32)):
@@ -57,6 +58,8 @@ def check_genpo_args(
         raise ValueError(
             f"GenPO: compression_form={compression_form!r} is invalid; allowed: {list(COMPRESSION_FORMS)}."
         )
+    if entropy_form not in ENTROPY_FORMS:
+        raise ValueError(f"GenPO: entropy_form={entropy_form!r} is invalid; allowed: {list(ENTROPY_FORMS)}.")
     if not 0.0 < compression_fraction <= 1.0:
         raise ValueError(f"GenPO: compression_fraction={compression_fraction!r} is invalid; allowed: 0 < f <= 1.")
     if compression_coef < 0.0:
@@ -153,8 +156,14 @@ class GenPOCore:
         compression_form: str = "squared_norm",
         cuda_graphs: bool = False,
         allow_tf32: bool = False,
+        entropy_form: str = "estimate",
     ) -> None:
         """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch, the form of ``C``, graphs.
+
+        ``entropy_form``: the entropy term is the paper's estimate ``−mean log π(ã_old|s)`` (``"estimate"``) or the
+        exact entropy of the doubled action (``"exact"``, :data:`~genpo_rsl.objective.ENTROPY_FORMS`), which
+        ``entropy_coef`` then pushes through the base-noise scale σ as PPO's pushes through its std (with
+        ``base_scale="fixed"`` it is a constant and does nothing).
 
         ``compression_fraction`` in (0, 1] is the share of each minibatch the compression loss is evaluated on (a
         fresh flow sample costs 2N velocity passes; 1.0 is the paper's setting). ``compression_form``: see
@@ -169,6 +178,7 @@ class GenPOCore:
         self.compression_form = compression_form
         self.cuda_graphs = cuda_graphs
         self.allow_tf32 = allow_tf32
+        self.entropy_form = entropy_form
         self._flow_graphs: FlowGraphs | None = None
         self.health = HealthGuard(self._snapshot, self.gpu_global_rank)  # type: ignore[attr-defined]
         self.health.owner = self
@@ -184,6 +194,7 @@ class GenPOCore:
             compression_form=self.compression_form,
             use_clipped_value_loss=self.use_clipped_value_loss,  # type: ignore[attr-defined]
             normalize_advantage_per_mini_batch=self.normalize_advantage_per_mini_batch,  # type: ignore[attr-defined]
+            entropy_form=self.entropy_form,
         )
 
     # -- rollout -------------------------------------------------------------------------------------------------
@@ -225,21 +236,30 @@ class GenPOCore:
         Before the first optimizer step the policy *is* the rollout policy, so the KL is 0 exactly, as in PPO (the
         estimate would be ±1e-8 round-trip noise and flip the adaptive rule's ``kl > 0`` test at random).
         """
-        log_prob, z, gap = self.flow_passes(batch)
+        log_prob, z, gap, entropy = self.flow_passes(batch)
         self.health.check({"new log-probs of the update": log_prob.detach()})
         kl = log_prob.new_zeros(()) if first else (batch.old_log_prob - log_prob.detach()).mean()
         self.adapt_learning_rate(kl)
         values = self.critic_values(batch.obs)
         loss, terms = genpo_loss(
-            self.objective, log_prob, batch.old_log_prob, batch.advantages, values, batch.old_values, batch.returns, gap
+            self.objective,
+            log_prob,
+            batch.old_log_prob,
+            batch.advantages,
+            values,
+            batch.old_values,
+            batch.returns,
+            gap,
+            entropy,
         )
         terms["kl"], terms["log_prob"] = kl, log_prob.detach().mean()
         if first:  # parameters are still those of the rollout: F⁻¹(ã) must give back z_old
             terms["roundtrip_error"] = (z.detach() - batch.old_latent).abs().max()
         return loss, terms
 
-    def flow_passes(self, batch: Minibatch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N)``: the stored actions' likelihood, the gap of fresh samples.
+    def flow_passes(self, batch: Minibatch) -> tuple[torch.Tensor, ...]:
+        """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N, H(ã|s))``: the stored actions' likelihood, the gap of fresh
+        samples, the exact entropy per state.
 
         The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. Eagerly through the
         actor's own methods; with ``cuda_graphs`` through the captured passes (same numbers).
@@ -247,11 +267,12 @@ class GenPOCore:
         policy, graphs = self.flow_policy, self.flow_graphs
         if graphs is None:
             log_prob, z = policy.log_prob(batch.obs, batch.dummy_actions)
-            return log_prob, z, policy.halves_gap(self.compression_rows(batch.obs))
+            gap = policy.halves_gap(self.compression_rows(batch.obs))
+            return log_prob, z, gap, policy.exact_entropy(batch.obs)
         cond = policy.flow_condition(batch.obs)
         cond_gap = cond[: self.compression_count(cond.shape[0])]
         z_gap = policy.flow.sample_latent(cond_gap.shape[0], cond_gap)
-        return graphs.passes(batch.dummy_actions, cond, z_gap, cond_gap)
+        return (*graphs.passes(batch.dummy_actions, cond, z_gap, cond_gap), policy.flow.entropy(cond))
 
     def update(self) -> dict[str, float]:
         """Run the PPO epochs on the flow likelihood; return mean losses and GenPO diagnostics."""

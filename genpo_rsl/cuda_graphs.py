@@ -20,7 +20,7 @@ Tensors = tuple[torch.Tensor, ...]
 def sample_flow(flow: GenPOFlow, cond: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Return ``(ã, z, log π(ã|c))`` of fresh latents ``z`` (one rollout step's flow work)."""
     z = flow.sample_latent(cond.shape[0], cond)
-    return flow(z, cond), z, flow.latent_log_prob(z)
+    return flow(z, cond), z, flow.latent_log_prob(z, cond)
 
 
 class FlowPasses(nn.Module):

@@ -1,6 +1,10 @@
 """The GenPO objective of one minibatch, independent of the rsl-rl-lib version (docs/algorithm.md §2).
 
-L = L_clip(r) + c_v·L_value − λ·H + ν·C,     r = exp(log π(ã|s) − log π_old(ã|s)),   H = −mean log π(ã_old|s)
+L = L_clip(r) + c_v·L_value − λ·H + ν·C,     r = exp(log π(ã|s) − log π_old(ã|s))
+
+H is the paper's estimate ``−mean log π(ã_old|s)`` (``entropy_form="estimate"``) or the exact entropy of the doubled
+action ``mean H(N(0, diag σ(s)²)) + 2dN·log p`` (``"exact"``), which moves only through a trained base-noise scale σ,
+as PPO's entropy term moves only through its std.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ COMPRESSION_FORMS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 released code's ``E‖x−y‖₂`` ("norm"), or the per-dimension mean ``E‖x−y‖²/d`` ("mean_square", genpo_rsl 0.1)."""
 
 
+ENTROPY_FORMS = ("estimate", "exact")
+"""The entropy term ``H``: the paper's cross-entropy estimate on the stored actions, or the closed form."""
+
+
 @dataclass(frozen=True)
 class ObjectiveCfg:
     """Coefficients of the GenPO loss (PPO's, plus ν and the compression form)."""
@@ -30,6 +38,7 @@ class ObjectiveCfg:
     compression_form: str
     use_clipped_value_loss: bool
     normalize_advantage_per_mini_batch: bool
+    entropy_form: str = "estimate"
 
 
 def clipped_surrogate(
@@ -69,14 +78,26 @@ def genpo_loss(
     old_values: torch.Tensor,
     returns: torch.Tensor,
     halves_gap: torch.Tensor,
+    exact_entropy: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    """Return ``(L, terms)`` of one minibatch (``log_prob``/``old_log_prob``/``advantages`` are ``[B]``)."""
+    """Return ``(L, terms)`` of one minibatch (``log_prob``/``old_log_prob``/``advantages``/``exact_entropy`` ``[B]``).
+
+    ``exact_entropy`` (the closed-form ``H(ã|s)`` per state) is needed with ``entropy_form="exact"``; when given it is
+    also returned as the term ``entropy_exact``.
+    """
     if cfg.normalize_advantage_per_mini_batch:
         advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
     surrogate = clipped_surrogate(log_prob, old_log_prob, advantages, cfg.clip_param)
     v_loss = value_loss(values, old_values, returns, cfg.clip_param, cfg.use_clipped_value_loss)
-    entropy = -log_prob.mean()
+    if cfg.entropy_form == "exact":
+        if exact_entropy is None:
+            raise ValueError("genpo_loss: entropy_form='exact' needs exact_entropy; allowed: a [B] tensor.")
+        entropy = exact_entropy.mean()
+    else:
+        entropy = -log_prob.mean()
     compression = COMPRESSION_FORMS[cfg.compression_form](halves_gap)
     loss = surrogate + cfg.value_loss_coef * v_loss - cfg.entropy_coef * entropy + cfg.compression_coef * compression
     terms = {"surrogate": surrogate, "value": v_loss, "entropy": entropy, "compression": compression}
+    if exact_entropy is not None:
+        terms["entropy_exact"] = exact_entropy.detach().mean()
     return loss, terms

@@ -45,16 +45,23 @@ class FlowPolicy:
         return self.flow.env_action(dummy_actions)
 
     def spreads(self, obs: TensorDict) -> dict[str, torch.Tensor]:
-        """Return the policy's own spread per dimension: std of the env action and of ``x − y`` (and the learnt σ)."""
+        """Return the policy's own spread per dimension: std of the env action and of ``x − y`` (and a trained σ)."""
 
         def draw(cond: torch.Tensor) -> torch.Tensor:
             x, y = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond).chunk(2, dim=-1)
             return torch.cat([0.5 * (x + y), x - y], dim=-1)
 
-        std = per_state_std(draw, self.flow_condition(obs[:SPREAD_STATES]))
+        cond = self.flow_condition(obs[:SPREAD_STATES])
+        std = per_state_std(draw, cond)
         spreads = {"action_std": std[: self.action_dim], "halves_gap_std": std[self.action_dim :]}
-        log_base_scale = getattr(self.flow, "log_base_scale", None)  # learn_base_scale=True: σ of z ~ N(0, σ²I)
-        return spreads if log_base_scale is None else {**spreads, "base_scale": log_base_scale.exp()}
+        if not self.flow.base_noise.learnable:
+            return spreads
+        with torch.no_grad():  # a trained σ of z ~ N(0, diag σ²), averaged over dimensions (and states)
+            return {**spreads, "base_scale": self.flow.base_noise.mean_scale(cond)}
+
+    def exact_entropy(self, obs: TensorDict) -> torch.Tensor:
+        """Return the exact entropy of the doubled action ``H(ã | s)`` per state ``[B]`` (differentiable in σ)."""
+        return self.flow.entropy(self.flow_condition(obs))
 
 
 @torch.no_grad()

@@ -8,12 +8,23 @@ import warnings
 
 import torch
 
+from genpo_rsl.base_noise import check_base_scale, resolve_base_scale
 from genpo_rsl.time_embedding import TIME_EMBEDDINGS
 
 INFERENCE_MODES = ("zero_noise", "sample")
 """Deterministic (``z = 0``) or sampled actions at inference / play time."""
 
-FLAT_FLOW_KEYS = ("num_flow_steps", "mix_p", "time_embed_dim", "time_hidden_dims", "time_embedding", "learn_base_scale")
+FLAT_FLOW_KEYS = (
+    "num_flow_steps",
+    "mix_p",
+    "time_embed_dim",
+    "time_hidden_dims",
+    "time_embedding",
+    "base_scale",
+    "learn_base_scale",
+    "base_scale_init",
+    "base_scale_range",
+)
 """Flow settings an actor config may give at its top level (merged into ``flow_cfg``)."""
 
 DEFAULT_FLOW = "genpo_rsl.flow:GenPOFlow"
@@ -113,6 +124,9 @@ def check_flow_settings(
         raise ValueError(
             f"{who}: time_embedding={cfg['time_embedding']!r} is invalid; allowed: {list(TIME_EMBEDDINGS)}."
         )
+    if "base_scale" in params:
+        mode = resolve_base_scale(who, cfg.get("base_scale"), cfg.get("learn_base_scale"))
+        check_base_scale(who, mode, cfg.get("base_scale_init", 1.0), cfg.get("base_scale_range"))
     amplification = float(mix_p) ** (-2 * int(steps))  # the inverse's rounding amplification
     if torch.finfo(torch.float32).eps * amplification > ROUNDTRIP_WARN:
         warnings.warn(

@@ -97,7 +97,7 @@ def test_sample_graph_replays_fresh_latents_through_the_current_flow() -> None:
             p.add_(0.01)  # the graph reads the parameters in place: an update is seen by the next replay
         dummy3, z3, log_prob3 = graphs.sample(cond)
         torch.testing.assert_close(dummy3, flow(z3, cond), rtol=1e-5, atol=1e-5)
-        torch.testing.assert_close(log_prob3, flow.latent_log_prob(z3), rtol=1e-6, atol=1e-6)
+        torch.testing.assert_close(log_prob3, flow.latent_log_prob(z3, cond), rtol=1e-6, atol=1e-6)
 
 
 def minibatch_steps(runner: OnPolicyRunner, batches: list, seed: int) -> list[tuple[float, list[torch.Tensor]]]:

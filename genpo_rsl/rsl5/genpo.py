@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
 import torch
@@ -166,6 +167,15 @@ class GenPO(GenPOCore, PPO):
                 f"was written by another algorithm (e.g. Gaussian PPO). Allowed: checkpoints saved by genpo_rsl.GenPO."
             )
         loaded_dict, load_cfg = warm_start_view(loaded_dict, load_cfg)
+        flow = self.flow_policy.flow
+        if load_cfg.get("optimizer") and flow.saved_without_base_noise(loaded_dict.get("actor_state_dict", {})):
+            warnings.warn(
+                f"GenPO: the checkpoint's flow has no trained base-noise scale (base_scale='fixed'); it loads into "
+                f"base_scale={flow.base_noise.mode!r} with σ = 1 and a fresh optimizer (its optimizer state has no "
+                f"entry for σ).",
+                stacklevel=2,
+            )
+            load_cfg["optimizer"] = False
         load_iteration = super().load(loaded_dict, load_cfg, strict)
         self.loaded(loaded_dict, load_iteration)
         return load_iteration
