@@ -3,7 +3,7 @@
 # ablations. Every step is a resumable `genpo-compare` call (finished runs are reused), so the script can be stopped
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
-#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|all] [variant ...]
+#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_screen|all] [variant ...]
 # Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
@@ -44,6 +44,36 @@ if [[ $what == warm_start || $what == all ]]; then  # issue 12 on Ant: the teach
         --pretrain_epochs 50 --out runs/warm_start/ant
     $W awr $A --teacher_run $T --early_iteration 50 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
         --pretrain_epochs 50 --out runs/warm_start/ant_awr_mid
+fi
+# Issue 20 (GenPO that can sharpen). Every GenPO run names its base_scale and entropy_form, so a later change of the
+# package defaults cannot change a run that resumes. Ant-Direct: 512 envs x 32 steps x 306 its = 5.0 M env steps.
+SHARP="--task Isaac-Ant-Direct --num_envs 512 --genpo_override agent.torch_compile_mode=default"
+if [[ $what == sharpen_long || $what == all ]]; then  # variants: learned fixed ppo (seeds 0..1 each)
+    long() {
+        wanted "$1" || return 0
+        $C $SHARP --seeds 2 --max_iterations 306 --algorithms genpo "${@:2}" --out runs/sharpen/ant_long_$1 \
+            -- agent.save_interval=10
+    }
+    long learned --genpo_override agent.actor.learn_base_scale=true --genpo_override agent.algorithm.entropy_form=estimate
+    long fixed --genpo_override agent.actor.base_scale=fixed --genpo_override agent.algorithm.entropy_form=estimate
+    if wanted ppo; then
+        $C $SHARP --seeds 2 --max_iterations 306 --algorithms ppo ppo_matched --out runs/sharpen/ant_long_ppo \
+            -- agent.save_interval=10
+    fi
+fi
+if [[ $what == sharpen_screen || $what == all ]]; then  # 1 M env steps (60 its) as results §10; SEEDS=2 for a 2nd seed
+    screen() {
+        wanted "$1" || return 0
+        $C $SHARP --seeds ${SEEDS:-1} --max_iterations 60 --algorithms genpo "${@:2}" --out runs/sharpen/screen_$1 \
+            -- agent.save_interval=5
+    }
+    screen per_dim --genpo_override agent.actor.base_scale=per_dim
+    screen state --genpo_override agent.actor.base_scale=state
+    screen learned_exact --genpo_override agent.actor.base_scale=learned --genpo_override agent.algorithm.entropy_form=exact
+    screen learned_mean_square --genpo_override agent.actor.base_scale=learned \
+        --genpo_override agent.algorithm.compression_form=mean_square
+    screen learned_no_compression --genpo_override agent.actor.base_scale=learned \
+        --genpo_override agent.algorithm.compression_coef=0.0
 fi
 if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
     # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed

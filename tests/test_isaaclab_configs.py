@@ -240,11 +240,12 @@ def test_genpo_defaults_equal_the_library_defaults() -> None:
     from genpo_rsl.flow import GenPOFlow
 
     flow = inspect.signature(GenPOFlow.__init__).parameters
-    for key in ("num_flow_steps", "mix_p", "time_embed_dim", "time_embedding", "learn_base_scale"):
+    keys = ("num_flow_steps", "mix_p", "time_embed_dim", "time_embedding", "learn_base_scale", "base_scale")
+    for key in (*keys, "base_scale_init", "base_scale_range"):
         assert getattr(GenPOActorCfg(), key) == flow[key].default, key
     assert GenPOActorCfg().time_hidden_dims == list(flow["time_hidden_dims"].default)
     core = inspect.signature(GenPOCore.init_genpo).parameters
-    for key in ("compression_coef", "compression_fraction", "compression_form", "cuda_graphs", "allow_tf32"):
+    for key in ("compression_coef", "compression_fraction", "compression_form", "cuda_graphs", "allow_tf32", "entropy_form"):
         assert getattr(GenPOAlgorithmCfg(), key) == core[key].default, key
 
 
@@ -453,6 +454,15 @@ def test_hydra_overrides_reach_genpo_fields(tmp_path, monkeypatch) -> None:
     assert (agent.algorithm.compression_fraction, agent.actor.hidden_dims) == (0.5, [64, 64])
     assert (agent.algorithm.compression_form, agent.actor.time_embedding) == ("norm", "released")
     assert agent.actor.learn_base_scale is True
+    overrides = [
+        "agent.actor.base_scale=state",
+        "agent.actor.base_scale_init=0.5",
+        "agent.actor.base_scale_range=[0.05,1.5]",
+        "agent.algorithm.entropy_form=exact",
+    ]
+    _, agent = resolve_task_config("Isaac-Ant-Direct", "genpo", overrides=overrides)
+    assert (agent.actor.base_scale, agent.actor.base_scale_init) == ("state", 0.5)
+    assert (list(agent.actor.base_scale_range), agent.algorithm.entropy_form) == ([0.05, 1.5], "exact")
 
 
 def test_cli_defaults() -> None:

@@ -10,7 +10,7 @@ from genpo_rsl.rsl_version import rsl_rl_major, rsl_rl_version
 if rsl_rl_major() != 3:
     pytest.skip(f"rsl-rl-lib 3.x adapter; installed rsl-rl-lib is {rsl_rl_version()}", allow_module_level=True)
 
-from adapter_case import SETTINGS, adapter_step, assert_matches_core
+from adapter_case import MODE_CASES, SETTINGS, adapter_step, assert_matches_core
 from rsl3_runner import make_runner
 
 
@@ -19,6 +19,15 @@ def test_rsl3_adapter_matches_the_core_and_the_rsl5_adapter(tmp_path) -> None:
     runner = make_runner(tmp_path, num_envs=8, policy={"critic_hidden_dims": [32, 32]}, **SETTINGS)
     loss, grads = adapter_step(runner.alg, runner.alg.policy.actor, runner.alg.policy.critic)
     assert_matches_core(loss, grads)
+
+
+@pytest.mark.parametrize(("base_scale", "entropy_form"), MODE_CASES)
+def test_rsl3_adapter_matches_the_core_in_every_base_noise_mode(tmp_path, base_scale: str, entropy_form: str) -> None:
+    """Each base-noise mode and entropy form through ``GenPOActorCritic``: the core's loss and gradients."""
+    runner = make_runner(tmp_path, num_envs=8, policy={"critic_hidden_dims": [32, 32]}, **SETTINGS)
+    actor, critic = runner.alg.policy.actor, runner.alg.policy.critic
+    loss, grads = adapter_step(runner.alg, actor, critic, base_scale, entropy_form)
+    assert_matches_core(loss, grads, base_scale, entropy_form)
 
 
 def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
