@@ -245,7 +245,14 @@ def test_genpo_defaults_equal_the_library_defaults() -> None:
         assert getattr(GenPOActorCfg(), key) == flow[key].default, key
     assert GenPOActorCfg().time_hidden_dims == list(flow["time_hidden_dims"].default)
     core = inspect.signature(GenPOCore.init_genpo).parameters
-    for key in ("compression_coef", "compression_fraction", "compression_form", "cuda_graphs", "allow_tf32", "entropy_form"):
+    for key in (
+        "compression_coef",
+        "compression_fraction",
+        "compression_form",
+        "cuda_graphs",
+        "allow_tf32",
+        "entropy_form",
+    ):
         assert getattr(GenPOAlgorithmCfg(), key) == core[key].default, key
 
 
