@@ -3,29 +3,25 @@
     genpo-record --task Isaac-Cartpole-Direct --checkpoint logs/.../model_299.pt --episodes 50 --out demos.hdf5
 
 This is IsaacLab's own ``isaaclab play`` for rsl_rl (task and agent config, checkpoint, inference policy, exports)
-with two pieces swapped for the run: the vec-env wrapper also hands every step to a :class:`Recorder`, and the
-playback loop stops after ``--episodes`` finished episodes. Episodes are written with IsaacLab's
-``HDF5DatasetFileHandler`` / ``EpisodeData`` (``data/demo_<k>/obs/<group>``, ``actions``, ``rewards``, ``dones``),
-which :func:`genpo_rsl.load_demonstrations` and ``genpo-pretrain`` read. The policy acts as in play: GenPO with zero
-noise (``agent.actor.inference_mode=sample`` samples), Gaussian PPO with its mean. Without ``--agent`` the
-checkpoint decides (a GenPO checkpoint: ``genpo``; any other: the stock ``rsl_rl_cfg_entry_point``). The file appears
-only when all episodes are written (``<name>.partial.hdf5`` until then; removed on failure).
+with two pieces swapped for the run (:mod:`isaaclab_tasks_ext.playback`): the vec-env wrapper also hands every step
+to a :class:`Recorder`, and the playback loop stops after ``--episodes`` finished episodes. Episodes are written
+with IsaacLab's ``HDF5DatasetFileHandler`` / ``EpisodeData`` (``data/demo_<k>/obs/<group>``, ``actions``,
+``rewards``, ``dones``), which :func:`genpo_rsl.load_demonstrations` and ``genpo-pretrain`` read. The policy acts as
+in play: GenPO and FPO++ with zero noise (``agent.actor.inference_mode=sample`` samples), Gaussian PPO with its mean.
+Without ``--agent`` the checkpoint decides (a GenPO checkpoint: ``genpo``, an FPO++ one: ``fpo``; any other: the
+stock ``rsl_rl_cfg_entry_point``). The file appears only when all episodes are written (``<name>.partial.hdf5``
+until then; removed on failure).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
 
 import torch
 
-from isaaclab_tasks_ext.agents import GENPO, PPO
-
-PLAY_MODULE = "isaaclab_rl.entrypoints.backends.play_rsl_rl"
-"""IsaacLab's rsl_rl play backend, whose wrapper class and playback loop are swapped while recording."""
+from isaaclab_tasks_ext.playback import play_until
 
 
 class Recorder:
@@ -75,65 +71,6 @@ class Recorder:
             self.handler = None
 
 
-def recording_wrapper(base: type, recorder: Recorder) -> type:
-    """Return a subclass of IsaacLab's ``RslRlVecEnvWrapper`` that hands each step to ``recorder``."""
-
-    class RecordingVecEnvWrapper(base):
-        """``RslRlVecEnvWrapper`` that records (observation, action, reward, done) of every environment step."""
-
-        def get_observations(self):
-            """Return the observations (remembered as those the next action answers)."""
-            self._recorded_obs = super().get_observations()
-            return self._recorded_obs
-
-        def step(self, actions: torch.Tensor):
-            """Step the environment and record the step."""
-            obs_before = self._recorded_obs if hasattr(self, "_recorded_obs") else super().get_observations()
-            obs, rewards, dones, extras = super().step(actions)
-            recorder.add_step(obs_before, actions, rewards, dones)
-            self._recorded_obs = obs
-            return obs, rewards, dones, extras
-
-    return RecordingVecEnvWrapper
-
-
-def playback_until(recorder: Recorder) -> Callable[..., None]:
-    """Return a stand-in for IsaacLab's ``run_playback`` that steps until the recorder has its episodes."""
-
-    def run_playback(step: Callable[[], None], **_: object) -> None:
-        while not recorder.done:
-            with torch.inference_mode():
-                step()
-        print()
-
-    return run_playback
-
-
-@contextlib.contextmanager
-def recording(recorder: Recorder) -> Iterator[None]:
-    """Swap the play backend's wrapper class and playback loop for the recording ones; restore them after."""
-    import importlib
-
-    play = importlib.import_module(PLAY_MODULE)
-    saved = play.RslRlVecEnvWrapper, play.run_playback
-    play.RslRlVecEnvWrapper = recording_wrapper(play.RslRlVecEnvWrapper, recorder)
-    play.run_playback = playback_until(recorder)
-    try:
-        yield
-    finally:
-        play.RslRlVecEnvWrapper, play.run_playback = saved
-
-
-def default_agent(checkpoint: str | None) -> str:
-    """Return the ``--agent`` a checkpoint was trained with: ``genpo`` for a GenPO checkpoint, else stock PPO's."""
-    from isaaclab_tasks_ext.preflight import checkpoint_agent
-
-    if checkpoint and os.path.isfile(checkpoint):
-        written_by = checkpoint_agent(torch.load(checkpoint, map_location="cpu", weights_only=False))
-        return PPO.agent_key if written_by is None else GENPO.agent_key
-    return GENPO.agent_key
-
-
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     """Split ``--episodes``/``--out`` from the arguments that go on to ``isaaclab play``."""
     parser = argparse.ArgumentParser(
@@ -153,27 +90,14 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Record ``--episodes`` episodes of the checkpoint's policy into ``--out``."""
-    from isaaclab.cli import play
-
-    from isaaclab_tasks_ext.cli import with_defaults
-    from isaaclab_tasks_ext.preflight import _value, preflight
-    from isaaclab_tasks_ext.registration import register
+    from isaaclab_tasks_ext.preflight import _value
 
     args, rest = parse_args(sys.argv[1:] if argv is None else argv)
-    if _value(rest, "--agent") is None:
-        rest = ["--agent", default_agent(_value(rest, "--checkpoint")), *rest]
-    rest = with_defaults(rest)
-    register()
-    try:
-        preflight(rest)
-    except ValueError as error:
-        raise SystemExit(f"genpo-record: error: {error}") from None
     partial = args.out.removesuffix(".hdf5") + ".partial.hdf5"
     recorder = Recorder(partial, args.episodes, _value(rest, "--task") or "")
-    sys.argv = [sys.argv[0], *rest]  # the external callback reads sys.argv
     try:
-        with recording(recorder):
-            play(rest)
+        play_until(rest, recorder, "genpo-record")
+        print()
         recorder.close()  # before the rename: the file is complete on disk
         if not recorder.done:
             raise SystemExit(f"genpo-record: error: play stopped after {recorder.written}/{args.episodes} episodes")

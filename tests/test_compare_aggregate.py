@@ -93,3 +93,72 @@ def test_until_cuts_every_series_to_the_earlier_iterations() -> None:
     cut = curve.until(3)
     assert (cut.iterations, cut.steps, cut.time_s, cut.returns) == ([0, 1], [10, 20], [1.0, 2.0], [0.1, 0.2])
     assert (cut.algorithm, cut.seed) == ("genpo", 0) and curve.iterations == [0, 1, 3, 4]  # the original is kept
+
+
+def _tensorboard_run(run_dir, returns: list[float]) -> None:
+    writer = SummaryWriter(str(run_dir / "logs"))
+    for it, value in enumerate(returns):
+        writer.add_scalar("Train/mean_reward", value, it)
+        writer.add_scalar("Perf/collection_time", 2.0, it)
+        writer.add_scalar("Perf/learning_time", 1.0, it)
+    writer.close()
+
+
+def test_eval_json_reaches_the_curves_table_csv_and_plot(tmp_path) -> None:
+    """GenPO seeds evaluated at model_0/2/4 (seed 1 only at model_0/4); PPO not evaluated (no eval.json)."""
+    evals = {
+        ("genpo", 0): {"0": (1.0, 0.5), "2": (6.0, 1.0), "4": (10.0, 2.0)},
+        ("genpo", 1): {"0": (3.0, 0.5), "4": (14.0, 1.0)},
+    }
+    curves = []
+    for algorithm in ("genpo", "ppo"):
+        for seed in (0, 1):
+            run = tmp_path / "runs" / f"{algorithm}_seed{seed}"
+            _tensorboard_run(run, [float(seed + it) for it in range(5)])
+            if (algorithm, seed) in evals:
+                data = {k: {"mean": m, "std": s, "episodes": 8} for k, (m, s) in evals[algorithm, seed].items()}
+                (run / "eval.json").write_text(json.dumps(data))
+            curves.append(read_curve(str(run), algorithm, seed, 64))
+    genpo0 = curves[0]
+    assert genpo0.eval_iterations == [0, 2, 4] and genpo0.eval_steps == [64, 192, 320]
+    assert genpo0.eval_returns == [1.0, 6.0, 10.0] and genpo0.eval_std == [0.5, 1.0, 2.0]
+    assert curves[2].eval_iterations == [] and curves[2].returns == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert genpo0.until(3).eval_iterations == [0, 2] and genpo0.until(3).eval_returns == [1.0, 6.0]
+    band = band_over_steps(curves[:2], evaluated=True)
+    assert band.x == [64.0, 192.0, 320.0] and band.mean == [2.0, 6.0, 12.0] and band.count == [2, 1, 2]
+
+    out = str(tmp_path)
+    stats = summary(curves[:2], 64)
+    assert stats["final_eval_return_mean"] == pytest.approx(12.0) and stats["final_eval_return_std"] == 2.0
+    assert stats["eval_seeds"] == 2 and stats["eval_episodes"] == 8 and "eval_seeds" not in summary(curves[2:], 64)
+    text = Path(write_table(curves, out, {"genpo": 64, "ppo": 64}, "## eval")).read_text()
+    assert "| final return (mean ± std) | final eval return (mean ± std over seeds) | steps/s |" in text
+    assert (
+        "| GenPO | 2 | 4.50 ± 0.50 | 12.00 ± 2.00 | 21 |" in text
+        and "| Gaussian PPO | 2 | 4.50 ± 0.50 | – | 21 |" in text
+    )
+    assert "first episode of each of 8 environments" in text
+    write_curves(curves, out)
+    with open(os.path.join(out, "curves.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["algorithm"] == "genpo" and r["seed"] == "0"]
+    assert [(r["iteration"], r["mean_return"], r["eval_return"]) for r in rows[:3]] == [
+        ("0", "0.0", "1.0"),
+        ("1", "1.0", ""),
+        ("2", "2.0", "6.0"),
+    ]
+    assert json.loads(Path(out, "curves.json").read_text())[1]["eval_returns"] == [3.0, 14.0]
+    assert os.path.getsize(write_plot(curves, out, "eval")) > 10_000
+
+
+def test_csv_rows_for_evaluated_iterations_without_a_training_return(tmp_path) -> None:
+    """Ant logs no training return before its first episode ends; model_0's evaluation still gets a row."""
+    curve = Curve("genpo", 0, [1, 2], [20, 30], [1.0, 2.0], [5.0, 6.0])
+    curve.eval_iterations, curve.eval_steps, curve.eval_returns, curve.eval_std = [0, 2], [10, 30], [7.0, 9.0], [1, 2]
+    write_curves([curve], str(tmp_path))
+    with open(tmp_path / "curves.csv") as f:
+        rows = [list(r.values()) for r in csv.DictReader(f)]
+    assert rows == [
+        ["genpo", "0", "0", "10", "", "", "7.0", "1"],
+        ["genpo", "0", "1", "20", "1.0", "5.0", "", ""],
+        ["genpo", "0", "2", "30", "2.0", "6.0", "9.0", "2"],
+    ]

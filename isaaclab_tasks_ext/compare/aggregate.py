@@ -1,18 +1,31 @@
-"""Learning curves of a comparison: read rsl_rl TensorBoard logs, align seeds, mean ± std."""
+"""Learning curves of a comparison: read rsl_rl TensorBoard logs and ``eval.json``, align seeds, mean ± std."""
 
 from __future__ import annotations
 
 import bisect
 import glob
+import json
 import math
 import os
+import re
 import statistics
 from dataclasses import dataclass, field, fields, replace
+
+EVAL_FILE = "eval.json"
+"""A run's evaluation of the deterministic policy (:mod:`isaaclab_tasks_ext.compare.evaluate`), in its folder."""
+
+CHECKPOINT_NAME = re.compile(r"model_(\d+)\.pt")
+"""rsl_rl's checkpoint file name; the group is the learning iteration."""
 
 
 @dataclass
 class Curve:
-    """One run's logged scalars, one entry per learning iteration that logged a return."""
+    """One run's logged scalars, one entry per learning iteration that logged a return.
+
+    The ``eval_*`` lists hold the evaluation of the deterministic policy (``eval.json``), one entry per evaluated
+    checkpoint ``model_<k>.pt``: at ``eval_steps`` ``(k + 1) × steps per iteration``, the env steps its policy was
+    trained on; ``eval_std`` is the std over that checkpoint's ``eval_episodes`` episodes.
+    """
 
     algorithm: str
     seed: int
@@ -22,12 +35,23 @@ class Curve:
     returns: list[float] = field(default_factory=list)
     collect_s: list[float] = field(default_factory=list)
     learn_s: list[float] = field(default_factory=list)
+    eval_iterations: list[int] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    eval_returns: list[float] = field(default_factory=list)
+    eval_std: list[float] = field(default_factory=list)
+    eval_episodes: list[int] = field(default_factory=list)
 
     def until(self, iteration: int) -> Curve:
         """Return the curve cut to the iterations before ``iteration`` (a shorter run with the same budget)."""
         n = bisect.bisect_left(self.iterations, iteration)
+        n_eval = bisect.bisect_left(self.eval_iterations, iteration)
         return replace(
-            self, **{f.name: getattr(self, f.name)[:n] for f in fields(self) if isinstance(getattr(self, f.name), list)}
+            self,
+            **{
+                f.name: getattr(self, f.name)[: n_eval if f.name.startswith("eval_") else n]
+                for f in fields(self)
+                if isinstance(getattr(self, f.name), list)
+            },
         )
 
 
@@ -42,11 +66,45 @@ class Band:
 
 
 def read_curve(run_dir: str, algorithm: str, seed: int, steps_per_iteration: int) -> Curve:
-    """Read ``Train/mean_reward`` and ``Perf/*`` from the TensorBoard event files under ``run_dir``."""
+    """Read ``Train/mean_reward`` and ``Perf/*`` from the TensorBoard event files under ``run_dir``, and its
+    ``eval.json`` if there is one."""
     if not event_files(run_dir):
         raise FileNotFoundError(f"no TensorBoard event file under {run_dir}")
     scalars = read_event_scalars(run_dir, ("Train/mean_reward", "Perf/collection_time", "Perf/learning_time"))
-    return curve_from_scalars(algorithm, seed, scalars, steps_per_iteration)
+    curve = curve_from_scalars(algorithm, seed, scalars, steps_per_iteration)
+    return add_eval(curve, read_eval(run_dir), steps_per_iteration)
+
+
+def read_eval(run_dir: str) -> dict[int, dict]:
+    """Return ``{k: {"mean", "std", "episodes", ...}}`` from the run's ``eval.json``; ``{}`` without one."""
+    path = os.path.join(run_dir, EVAL_FILE)
+    if not os.path.isfile(path):
+        return {}
+    with open(path) as f:
+        return {int(k): v for k, v in json.load(f).items()}
+
+
+def add_eval(curve: Curve, evaluated: dict[int, dict], steps_per_iteration: int) -> Curve:
+    """Fill the ``eval_*`` lists of ``curve`` from ``evaluated`` (:func:`read_eval`), in iteration order."""
+    for k in sorted(evaluated):
+        curve.eval_iterations.append(k)
+        curve.eval_steps.append((k + 1) * steps_per_iteration)
+        curve.eval_returns.append(evaluated[k]["mean"])
+        curve.eval_std.append(evaluated[k]["std"])
+        curve.eval_episodes.append(evaluated[k]["episodes"])
+    return curve
+
+
+def run_checkpoints(run_dir: str) -> list[tuple[int, str]]:
+    """Return ``(k, absolute path)`` of every ``model_<k>.pt`` under ``run_dir/logs``, oldest ``(k, mtime)`` first.
+
+    A resumed run has one log folder per session; a ``k`` saved in two of them appears twice, the newer file last.
+    """
+    found = []
+    for path in glob.glob(os.path.join(run_dir, "logs", "**", "model_*.pt"), recursive=True):
+        if match := CHECKPOINT_NAME.fullmatch(os.path.basename(path)):
+            found.append((int(match[1]), os.path.getmtime(path), os.path.abspath(path)))
+    return [(k, path) for k, _, path in sorted(found)]
 
 
 def event_files(run_dir: str) -> list[str]:
@@ -95,10 +153,15 @@ def curve_from_scalars(
     return curve
 
 
-def band_over_steps(curves: list[Curve]) -> Band:
-    """Mean ± std over seeds at each logged step count (seeds that stopped earlier drop out)."""
-    grid = sorted({s for c in curves for s in c.steps})
-    values = [[c.returns[c.steps.index(s)] for c in curves if s in c.steps] for s in grid]
+def band_over_steps(curves: list[Curve], evaluated: bool = False) -> Band:
+    """Mean ± std over seeds at each logged step count (seeds that stopped earlier drop out).
+
+    ``evaluated``: of the deterministic policy's eval returns at the evaluated checkpoints instead of the training
+    returns.
+    """
+    series = [(c.eval_steps, c.eval_returns) if evaluated else (c.steps, c.returns) for c in curves]
+    grid = sorted({s for steps, _ in series for s in steps})
+    values = [[returns[steps.index(s)] for steps, returns in series if s in steps] for s in grid]
     return _band([float(s) for s in grid], values)
 
 
@@ -114,14 +177,15 @@ def summary(curves: list[Curve], steps_per_iteration: int) -> dict[str, float]:
     """Final return (mean ± std over seeds of each run's last value); steps/s and collect/learn s per iteration.
 
     Times are medians over all iterations of all seeds, so that a few iterations slowed by other jobs on a shared
-    machine do not dominate.
+    machine do not dominate. With evaluations (:attr:`Curve.eval_returns`) also the final eval return: mean ± std over
+    the ``eval_seeds`` evaluated seeds of each one's last evaluated checkpoint, and its ``eval_episodes``.
     """
     finals = [c.returns[-1] for c in curves if c.returns]
     mean, std = _mean_std(finals)
     collect = [t for c in curves for t in c.collect_s]
     learn = [t for c in curves for t in c.learn_s]
     per_it = _median([a + b for a, b in zip(collect, learn)])
-    return {
+    stats = {
         "seeds": len(curves),
         "final_return_mean": mean,
         "final_return_std": std,
@@ -129,6 +193,16 @@ def summary(curves: list[Curve], steps_per_iteration: int) -> dict[str, float]:
         "collect_s_per_iteration": _median(collect),
         "learn_s_per_iteration": _median(learn),
     }
+    evaluated = [c for c in curves if c.eval_returns]
+    if evaluated:
+        eval_mean, eval_std = _mean_std([c.eval_returns[-1] for c in evaluated])
+        stats |= {
+            "eval_seeds": len(evaluated),
+            "final_eval_return_mean": eval_mean,
+            "final_eval_return_std": eval_std,
+            "eval_episodes": min(c.eval_episodes[-1] for c in evaluated),
+        }
+    return stats
 
 
 def _median(values: list[float]) -> float:

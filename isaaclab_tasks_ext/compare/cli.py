@@ -6,16 +6,28 @@ The algorithms are the entries of ``isaaclab_tasks_ext.agents.AGENTS`` (``--algo
 Each (algorithm, seed) is one run of IsaacLab's own ``isaaclab train --rl_library rsl_rl`` in
 ``OUT/runs/<algorithm>_seed<seed>/``; a run that finished (``done.json``) is not redone, and a run that was stopped
 half-way continues from its newest readable checkpoint ``model_<k>.pt`` (IsaacLab's ``--checkpoint``, with the
-``max_iterations − k`` iterations left; ``-- agent.save_interval=5`` makes checkpoints frequent). Then ``OUT`` receives ``curves.csv``/``curves.json``, ``comparison.png``, ``results.md``
-and ``summary.json``.
+``max_iterations − k`` iterations left; ``-- agent.save_interval=5`` makes checkpoints frequent).
+
+``--eval_every K`` also evaluates each run's deterministic policy (GenPO's and FPO++'s zero-noise flow, Gaussian
+PPO's mean; what ``isaaclab play`` runs and a user deploys) at its checkpoints ``model_<k>.pt`` with k a multiple of K
+and at its final one: one ``isaaclab play`` process per checkpoint with ``--eval_episodes E`` environments (default
+32), the first episode of each counted (:mod:`isaaclab_tasks_ext.compare.evaluate`). Results go to the run's
+``eval.json``; evaluated checkpoints are skipped, so runs trained earlier (finished, or trained without
+``--eval_every``) are evaluated post hoc from their saved checkpoints by the same command with ``--eval_every`` added.
+Evaluation needs checkpoints at multiples of K: train with ``-- agent.save_interval=K`` (or a divisor of K).
+
+Then ``OUT`` receives ``curves.csv``/``curves.json``, ``comparison.png``, ``results.md`` and ``summary.json``; with
+evaluations the curves carry the eval returns, the plot shows them as dashed lines with markers, and the table has a
+"final eval return" column beside the training return.
 
     genpo-compare --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 150 --out runs/cartpole
+    genpo-compare --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 300 --eval_every 10 \\
+        --out runs/ant -- agent.save_interval=10
 """
 
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import re
@@ -28,11 +40,11 @@ import torch
 
 from isaaclab_tasks_ext.agents import AGENTS, GENPO, PPO, compared_agents, get_agent
 from isaaclab_tasks_ext.cli import CALLBACK
-from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
+from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve, run_checkpoints
+from isaaclab_tasks_ext.compare.evaluate import evaluate_run
 from isaaclab_tasks_ext.compare.report import write_curves, write_plot, write_table
 
 ITERATION_LINE = re.compile(r"Learning iteration (\d+)/(\d+)")
-CHECKPOINT_NAME = re.compile(r"model_(\d+)\.pt")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,6 +60,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--algorithms", nargs="+", default=[GENPO.name, PPO.name], choices=compared_agents())
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--out", required=True, help="output folder (reused to resume)")
+    parser.add_argument(
+        "--eval_every",
+        type=int,
+        default=None,
+        metavar="K",
+        help="after each run, evaluate the deterministic policy at its checkpoints model_<k>.pt with k a multiple of "
+        "K, and at its final one (default: no evaluation)",
+    )
+    parser.add_argument(
+        "--eval_episodes",
+        type=int,
+        default=32,
+        metavar="E",
+        help="episodes per evaluated checkpoint: the first episode of each of E environments (default: 32)",
+    )
     for agent in AGENTS.values():
         parser.add_argument(
             f"--{agent.name}_override",
@@ -65,6 +92,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             f"--seeds, --num_envs and --max_iterations must be >= 1 (got {args.seeds}, "
             f"{args.num_envs}, {args.max_iterations})"
         )
+    if args.eval_every is not None and args.eval_every < 1:
+        parser.error(
+            f"--eval_every {args.eval_every} is invalid; allowed: an integer >= 1 (evaluate model_<k>.pt for k a "
+            "multiple of it), or no --eval_every for no evaluation"
+        )
+    if args.eval_episodes < 1:
+        parser.error(f"--eval_episodes {args.eval_episodes} is invalid; allowed: an integer >= 1 (one per environment)")
     args.extra = extra
     return args
 
@@ -84,15 +118,26 @@ def train_command(
         "train",
         "--rl_library",
         "rsl_rl",
-        "--task",
-        args.task,
-        "--agent",
-        get_agent(algorithm).agent_key,
         "--num_envs",
         str(args.num_envs),
         "--max_iterations",
         str(args.max_iterations - resume[1] if resume else args.max_iterations),
         *(["--checkpoint", resume[0]] if resume else []),
+        *run_args(args, algorithm, seed),
+    ]
+
+
+def run_args(args: argparse.Namespace, algorithm: str, seed: int) -> list[str]:
+    """Return the arguments ``isaaclab train`` and the evaluation's ``isaaclab play`` share for one run.
+
+    Task, agent, seed, device, callback and the run's Hydra overrides (:func:`overrides`): play builds the same agent
+    config as training, so that a checkpoint with extra modules (e.g. ``agent.actor.learn_base_scale=true``) loads.
+    """
+    return [
+        "--task",
+        args.task,
+        "--agent",
+        get_agent(algorithm).agent_key,
         "--seed",
         str(seed),
         "--device",
@@ -112,12 +157,9 @@ def resume_point(run_dir: str, max_iterations: int) -> tuple[str, int] | None:
     the state after update ``k`` (one update more than an uninterrupted run; iteration ``k`` is logged twice and the
     later value is kept).
     """
-    found = []
-    for path in glob.glob(os.path.join(run_dir, "logs", "**", "model_*.pt"), recursive=True):
-        match = CHECKPOINT_NAME.fullmatch(os.path.basename(path))
-        if match and int(match[1]) < max_iterations:
-            found.append((int(match[1]), os.path.getmtime(path), os.path.abspath(path)))
-    for iteration, _, path in sorted(found, reverse=True):
+    for iteration, path in reversed(run_checkpoints(run_dir)):
+        if iteration >= max_iterations:
+            continue
         try:
             torch.load(path, map_location="cpu", weights_only=False)
         except Exception:  # truncated or corrupt: try the previous checkpoint
@@ -197,6 +239,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{label}: finished earlier, reusing {run_dir}")
         else:
             run_one(args, algorithm, seed, run_dir, label)
+        if args.eval_every is not None:
+            evaluate_run(run_dir, run_args(args, algorithm, seed), args.eval_every, args.eval_episodes, label)
         per_iteration[algorithm] = steps_per_iteration(run_dir, args.num_envs)
         curves.append(read_curve(run_dir, algorithm, seed, per_iteration[algorithm]))
     header = (
