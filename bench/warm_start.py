@@ -15,7 +15,10 @@
 ``genpo-record``, clone them with ``genpo-pretrain`` (actor and critic), fine-tune with GenPO for ``--iterations``
 (``--seeds`` seeds), and plot return vs env steps against the GenPO and PPO runs of ``--scratch`` (a
 ``genpo-compare`` output) cut to the same number of iterations. ``--finetune_override k=v ... --finetune_name N``
-fine-tunes a variant (``finetune_N_seed<k>``); the report shows every variant run so far.
+fine-tunes a variant (``finetune_N_seed<k>``); the report shows every variant run so far. The Gaussian arm, the fair
+baseline: the same demonstrations cloned into the stock PPO actor (``genpo-pretrain --agent rsl_rl_cfg_entry_point
+--init_std_from`` the GenPO clone: its std not below the GenPO clone's per-state spread, ``gaussian_pretrain_mid``),
+fine-tuned with stock PPO with the same seeds and iterations (``gaussian_finetune_seed<k>``).
 
     python bench/warm_start.py offline_online --task Isaac-Ant-Direct --num_envs 512 --iterations 50 --seeds 2 \\
         --teacher_run runs/three_way/ant_direct/runs/ppo_seed0 --teacher_iteration 50 --episodes 16 \\
@@ -36,15 +39,20 @@ import argparse
 import glob
 import json
 import os
+import statistics
 import subprocess
 import sys
 
 import torch
 from variants import cell, window
 
-from isaaclab_tasks_ext.compare.aggregate import read_curve
+from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
 
 BIN = os.path.dirname(sys.executable)
+GAUSSIAN = ["--agent", "rsl_rl_cfg_entry_point"]
+"""The stock Gaussian PPO agent of a task (``genpo-pretrain``, ``genpo-train``, ``genpo-record``)."""
+GAUSSIAN_ARM = "ppo, pretrained (Gaussian clone)"
+"""The Gaussian arm's name in the plot and the table."""
 
 
 def run(step_dir: str, args: list[str], tool: str = "genpo-train", output: str | None = None) -> None:
@@ -148,46 +156,43 @@ def distill(opts: argparse.Namespace) -> None:
 
 
 def offline_online(opts: argparse.Namespace) -> None:
-    """Record a mid-training teacher, pretrain, fine-tune ``--seeds`` GenPO runs; compare with runs from scratch."""
-    from isaaclab_tasks_ext.compare.aggregate import Curve
-    from isaaclab_tasks_ext.compare.cli import steps_per_iteration
+    """Record a mid-training teacher, clone it into GenPO and into the stock Gaussian, fine-tune ``--seeds`` runs of
+    each with its own algorithm; compare with runs from scratch."""
     from isaaclab_tasks_ext.compare.report import write_plot
 
     demos = record(opts, "demos_mid", last_model(opts.teacher_run, opts.teacher_iteration))
     pretrained = pretrain(opts, "pretrain_mid", [demos])
+    gaussian = pretrain(opts, "gaussian_pretrain_mid", [demos], [*GAUSSIAN, "--init_std_from", pretrained])
     prefix = f"finetune_{opts.finetune_name}_" if opts.finetune_name else "finetune_"
     for seed in range(opts.seeds):
         common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(seed), "--device", "cpu"]
-        common += ["agent.device=cpu", "--max_iterations", str(opts.iterations), "--checkpoint", pretrained]
-        run(os.path.join(opts.out, f"{prefix}seed{seed}"), [*common, *opts.finetune_override])
-    curves: list[Curve] = []
-    for step_dir in sorted(glob.glob(os.path.join(opts.out, "finetune_*seed*"))):  # every variant run so far
-        variant = os.path.basename(step_dir).removeprefix("finetune_").rsplit("seed", 1)[0].strip("_")
-        name = f"genpo, pretrained{', ' + variant if variant else ''}"
-        curves.append(read_curve(step_dir, name, _seed(step_dir), steps_per_iteration(step_dir, opts.num_envs)))
-    for algorithm in ("genpo", "ppo"):
-        for run_dir in sorted(glob.glob(os.path.join(opts.scratch, "runs", f"{algorithm}_seed*"))):
-            per_iteration = steps_per_iteration(run_dir, opts.num_envs)
-            curve = read_curve(run_dir, f"{algorithm}, scratch", _seed(run_dir), per_iteration)
-            curves.append(curve.until(opts.iterations))
-    plot = write_plot(curves, opts.out, f"{opts.task}: GenPO from {opts.episodes} PPO episodes vs from scratch")
+        common += ["agent.device=cpu", "--max_iterations", str(opts.iterations)]
+        run(
+            os.path.join(opts.out, f"{prefix}seed{seed}"),
+            [*common, "--checkpoint", pretrained, *opts.finetune_override],
+        )
+        run(os.path.join(opts.out, f"gaussian_finetune_seed{seed}"), [*common, *GAUSSIAN, "--checkpoint", gaussian])
+    curves = finetune_curves(opts.out, opts.num_envs) + scratch_curves(opts.scratch, opts.num_envs, opts.iterations)
+    title = f"{opts.task}: GenPO and Gaussian clones of {opts.episodes} PPO episodes vs from scratch"
+    plot = write_plot(curves, opts.out, title)
     start = dataset_return(record(opts, "eval_pretrained", pretrained, ["--agent", "genpo"]))
+    gaussian_start = dataset_return(record(opts, "gaussian_eval_pretrained", gaussian, GAUSSIAN))
+    clone = torch.load(gaussian, map_location="cpu", weights_only=False)["infos"]["genpo_pretrain"]
     rows = [
         f"| data: PPO model_{opts.teacher_iteration}, zero noise | – | {dataset_return(demos):.2f} | – | – |",
         f"| pretrained GenPO before fine-tuning, zero noise | – | {start:.2f} | – | – |",
+        f"| pretrained Gaussian before fine-tuning, its mean | – | {gaussian_start:.2f} | – | – |",
+        *curve_rows(curves),
     ]
-    for name in sorted({c.algorithm for c in curves}):
-        runs = [c for c in curves if c.algorithm == name and c.returns]
-        first = [c.returns[0] for c in runs]
-        half, final = [window(c.returns, 0.5) for c in runs], [window(c.returns, 1.0) for c in runs]
-        rows.append(f"| {name} | {len(runs)} | {cell(first)} | {cell(half)} | {cell(final)} |")
     report = (
         f"## Offline → online, {opts.task}\n\n{opts.episodes} episodes of PPO model_{opts.teacher_iteration} → "
-        f"`genpo-pretrain` → GenPO, {opts.num_envs} envs × {opts.iterations} iterations; from-scratch runs cut to "
-        f"the same iterations. Training returns are rsl_rl's `Train/mean_reward` (the last 100 finished episodes; "
-        f"IsaacLab starts each environment at a random point of its first episode, so until one full episode has "
-        f"passed they are partial-episode returns); the first two rows are {opts.episodes} recorded episodes each. "
-        f"Plot: {plot}\n\n"
+        f"`genpo-pretrain` → GenPO, and the same episodes → `genpo-pretrain {' '.join(GAUSSIAN)}` → stock PPO "
+        f"({GAUSSIAN_ARM}: mean std {statistics.fmean(clone['std']):.3g}, not below the GenPO clone's per-state spread "
+        f"{statistics.fmean(clone['std_floor']):.3g}); {opts.num_envs} envs × {opts.iterations} iterations each; from-scratch "
+        f"runs cut to the same iterations. Training returns are rsl_rl's `Train/mean_reward` (the last 100 finished "
+        f"episodes; IsaacLab starts each environment at a random point of its first episode, so until one full "
+        f"episode has passed they are partial-episode returns); the first three rows are {opts.episodes} recorded "
+        f"episodes each. Plot: {plot}\n\n"
         "| run | seeds | return (first logged / recorded) | return @50% | final return |\n|---|---|---|---|---|\n"
         + "\n".join(rows)
         + "\n"
@@ -195,6 +200,42 @@ def offline_online(opts: argparse.Namespace) -> None:
     with open(os.path.join(opts.out, "offline_online.md"), "w") as f:
         f.write(report)
     print(report)
+
+
+def finetune_curves(out: str, num_envs: int) -> list[Curve]:
+    """The fine-tuning runs under ``out``: every GenPO variant run so far (``finetune_*seed<k>``) and the Gaussian arm."""
+    from isaaclab_tasks_ext.compare.cli import steps_per_iteration
+
+    runs = []
+    for step_dir in sorted(glob.glob(os.path.join(out, "finetune_*seed*"))):
+        variant = os.path.basename(step_dir).removeprefix("finetune_").rsplit("seed", 1)[0].strip("_")
+        runs.append((step_dir, f"genpo, pretrained{', ' + variant if variant else ''}"))
+    runs += [(d, GAUSSIAN_ARM) for d in sorted(glob.glob(os.path.join(out, "gaussian_finetune_seed*")))]
+    return [read_curve(d, name, _seed(d), steps_per_iteration(d, num_envs)) for d, name in runs]
+
+
+def scratch_curves(scratch: str, num_envs: int, iterations: int) -> list[Curve]:
+    """The GenPO and PPO runs of the ``genpo-compare`` output ``scratch``, cut to their first ``iterations``."""
+    from isaaclab_tasks_ext.compare.cli import steps_per_iteration
+
+    curves = []
+    for algorithm in ("genpo", "ppo"):
+        for run_dir in sorted(glob.glob(os.path.join(scratch, "runs", f"{algorithm}_seed*"))):
+            per_iteration = steps_per_iteration(run_dir, num_envs)
+            curve = read_curve(run_dir, f"{algorithm}, scratch", _seed(run_dir), per_iteration)
+            curves.append(curve.until(iterations))
+    return curves
+
+
+def curve_rows(curves: list[Curve]) -> list[str]:
+    """One table row per run name: seeds, first logged, @50% and final return (mean ± std over seeds)."""
+    rows = []
+    for name in sorted({c.algorithm for c in curves}):
+        runs = [c for c in curves if c.algorithm == name and c.returns]
+        first = [c.returns[0] for c in runs]
+        half, final = [window(c.returns, 0.5) for c in runs], [window(c.returns, 1.0) for c in runs]
+        rows.append(f"| {name} | {len(runs)} | {cell(first)} | {cell(half)} | {cell(final)} |")
+    return rows
 
 
 def awr(opts: argparse.Namespace) -> None:

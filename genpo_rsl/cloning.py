@@ -25,28 +25,79 @@ from genpo_rsl.policy import FlowPolicy
 
 
 def check_demonstrations(
-    actor: FlowPolicy, obs: TensorDict, actions: torch.Tensor, weights: torch.Tensor | None
+    action_dim: int, obs: TensorDict, actions: torch.Tensor, weights: torch.Tensor | None, who: str = "behavior_clone"
 ) -> None:
     """Raise ``ValueError`` naming the bad input (sizes, non-finite values, negative weights) and what is expected."""
     n = actions.shape[0] if actions.ndim == 2 else -1
-    if actions.ndim != 2 or actions.shape[1] != actor.action_dim:
+    if actions.ndim != 2 or actions.shape[1] != action_dim:
         raise ValueError(
-            f"behavior_clone: actions of shape {tuple(actions.shape)} are invalid; expected [n, {actor.action_dim}] "
+            f"{who}: actions of shape {tuple(actions.shape)} are invalid; expected [n, {action_dim}] "
             f"(the actor's action size)."
         )
     if obs.batch_size[:1] != torch.Size([n]):
-        raise ValueError(
-            f"behavior_clone: obs has batch size {tuple(obs.batch_size)}; expected [{n}] (one per action)."
-        )
+        raise ValueError(f"{who}: obs has batch size {tuple(obs.batch_size)}; expected [{n}] (one per action).")
     if n == 0:
-        raise ValueError("behavior_clone: no demonstrations (0 actions); expected at least one.")
+        raise ValueError(f"{who}: no demonstrations (0 actions); expected at least one.")
     if not torch.isfinite(actions).all():
-        raise ValueError(f"behavior_clone: {int((~torch.isfinite(actions)).sum())} action values are NaN/inf.")
+        raise ValueError(f"{who}: {int((~torch.isfinite(actions)).sum())} action values are NaN/inf.")
     if weights is not None:
         if weights.shape != (n,):
-            raise ValueError(f"behavior_clone: weights of shape {tuple(weights.shape)}; expected [{n}].")
+            raise ValueError(f"{who}: weights of shape {tuple(weights.shape)}; expected [{n}].")
         if not torch.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
-            raise ValueError("behavior_clone: weights must be finite, >= 0 and not all 0.")
+            raise ValueError(f"{who}: weights must be finite, >= 0 and not all 0.")
+
+
+def prepare_demonstrations(
+    who: str,
+    actor: torch.nn.Module,
+    action_dim: int,
+    obs: TensorDict,
+    actions: torch.Tensor,
+    weights: torch.Tensor | None,
+) -> torch.Tensor:
+    """Check the demonstrations, fit the actor's observation normalizer (if any) to ``obs``; return the weights."""
+    check_demonstrations(action_dim, obs, actions, weights, who)
+    if hasattr(actor, "update_normalization"):
+        actor.update_normalization(obs)
+    return torch.ones(actions.shape[0], device=actions.device) if weights is None else weights.to(actions.dtype)
+
+
+def fit_likelihood(
+    actor: torch.nn.Module,
+    batch_nll: Callable[[torch.Tensor], torch.Tensor],
+    weights: torch.Tensor,
+    *,
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    max_grad_norm: float,
+    after_step: Callable[[], None] | None = None,
+    on_epoch: Callable[[int, float], None] | None = None,
+) -> list[float]:
+    """The cloning loop of every actor: Adam on shuffled minibatches; return the (weighted) mean NLL per epoch.
+
+    ``batch_nll(idx)`` is the weighted mean NLL of the demonstrations ``idx``, with gradient; ``after_step()`` runs
+    after each optimizer step (e.g. a projection of the parameters), ``on_epoch(epoch, nll)`` after each epoch.
+    """
+    params = [p for p in actor.parameters() if p.requires_grad]
+    optimizer = torch.optim.Adam(params, lr=learning_rate)
+    n, history = weights.shape[0], []
+    for epoch in range(epochs):
+        order, total = torch.randperm(n, device=weights.device), 0.0
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            loss = batch_nll(idx)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
+            optimizer.step()
+            if after_step is not None:
+                after_step()
+            total += loss.item() * weights[idx].sum().item()
+        history.append(total / weights.sum().item())
+        if on_epoch is not None:
+            on_epoch(epoch, history[-1])
+    return history
 
 
 def dequantized_nll(
@@ -78,27 +129,18 @@ def behavior_clone(
 
     ``obs`` holds the actor's observation groups, ``actions`` is ``[n, d]``, ``weights`` ``[n]`` (≥ 0, e.g.
     advantage weights ``exp(A/β)``). The actor's observation normalizer (if any) is fitted to ``obs`` first.
-    ``on_epoch(epoch, nll)`` is called after each epoch (progress output).
+    ``on_epoch(epoch, nll)`` is called after each epoch (progress output). The Gaussian counterpart (rsl_rl's stock
+    actor) is :func:`genpo_rsl.gaussian_cloning.gaussian_clone`.
     """
-    check_demonstrations(actor, obs, actions, weights)
-    n = actions.shape[0]
-    weights = torch.ones(n, device=actions.device) if weights is None else weights.to(actions.dtype)
-    if hasattr(actor, "update_normalization"):
-        actor.update_normalization(obs)  # type: ignore[attr-defined]
-    params = [p for p in actor.parameters() if p.requires_grad]  # type: ignore[attr-defined]
-    optimizer = torch.optim.Adam(params, lr=learning_rate)
-    history = []
-    for epoch in range(epochs):
-        order, total = torch.randperm(n, device=actions.device), 0.0
-        for start in range(0, n, batch_size):
-            idx = order[start : start + batch_size]
-            loss = dequantized_nll(actor, obs[idx], actions[idx], weights[idx], dequant_std)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
-            optimizer.step()
-            total += loss.item() * weights[idx].sum().item()
-        history.append(total / weights.sum().item())
-        if on_epoch is not None:
-            on_epoch(epoch, history[-1])
-    return history
+    module: torch.nn.Module = actor  # type: ignore[assignment]  # the adapters' actors are modules
+    weights = prepare_demonstrations("behavior_clone", module, actor.action_dim, obs, actions, weights)
+    return fit_likelihood(
+        module,
+        lambda idx: dequantized_nll(actor, obs[idx], actions[idx], weights[idx], dequant_std),
+        weights,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        max_grad_norm=max_grad_norm,
+        on_epoch=on_epoch,
+    )

@@ -7,6 +7,7 @@ returns about ``-0.8·T·√(d/3)``; a good one a small fraction of that.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import torch
@@ -154,14 +155,12 @@ def clone_gaussian(
     """Return rsl_rl's Gaussian ``MLPModel`` fitted to ``(obs, actions)`` by maximum likelihood (the baseline)."""
     from rsl_rl.models import MLPModel
 
+    from genpo_rsl.gaussian_cloning import gaussian_clone
+
     gauss_cfg = {"class_name": "GaussianDistribution", "init_std": 1.0}
     model = MLPModel(obs, {"actor": ["policy"]}, "actor", actions.shape[1], [64, 64], "elu", distribution_cfg=gauss_cfg)
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
-    for _ in range(epochs):
-        for idx in torch.randperm(actions.shape[0]).split(batch_size):
-            model(obs[idx], stochastic_output=True)
-            loss = -model.get_output_log_prob(actions[idx]).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+    # gradients unclipped, as when the figure of docs/results.md §9 was made
+    gaussian_clone(
+        model, obs, actions, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_grad_norm=math.inf
+    )
     return model

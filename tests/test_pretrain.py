@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import torch
+from tensordict import TensorDict
 
 from genpo_rsl.offline import awr_weights, monte_carlo_returns
 
@@ -133,3 +138,124 @@ def test_missing_dataset_and_existing_out_are_refused(tmp_path, capsys) -> None:
     assert "exists; allowed: a new file" in capsys.readouterr().err and out.read_bytes() == b"keep me"
     with pytest.raises(SystemExit, match=r"'missing.hdf5' does not exist"):
         main(["--task", "Isaac-Cartpole-Direct", "--dataset", "missing.hdf5", "--out", str(tmp_path / "new.pt")])
+
+
+GAUSSIAN = ["--agent", "rsl_rl_cfg_entry_point"]
+"""The stock Gaussian PPO agent of the task (the baseline clone)."""
+
+
+def _stock_ppo_runner(log_dir: str | None = None):
+    """The stock PPO runner of the Cartpole config on a stand-in env of Cartpole's sizes (obs/policy [4], actions [1])."""
+    from rsl_rl.runners import OnPolicyRunner
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from standin_env import StandinEnv
+
+    from isaaclab_tasks_ext.pretrain import agent_config
+
+    cfg = agent_config("Isaac-Cartpole-Direct", "cpu", "rsl_rl_cfg_entry_point")
+    return OnPolicyRunner(StandinEnv(16, 4, 1, max_episode_length=20), cfg, log_dir, "cpu")
+
+
+def test_gaussian_clone_of_the_same_data_resumes_in_stock_ppo(tmp_path, capsys) -> None:
+    """The same data into the stock actor, std floored at the GenPO clone's spread; stock PPO loads it and trains on.
+
+    rsl_rl's ``PPO.load`` restores the optimizer unless told not to (IsaacLab's default ``--checkpoint``, play,
+    genpo-record): the checkpoint's optimizer is the untouched one, so both load configs start fresh at iteration 0.
+    """
+    from isaaclab_rl.entrypoints.backends.cli_args_rsl_rl import checkpoint_load_cfg
+
+    data, genpo, gauss = str(tmp_path / "demos.hdf5"), str(tmp_path / "genpo.pt"), str(tmp_path / "gauss.pt")
+    write_cartpole_dataset(data)
+    common = ["--task", "Isaac-Cartpole-Direct", "--dataset", data, "--epochs", "60", "--critic_epochs", "100"]
+    main([*common, "--awr_beta", "0.5", "--out", genpo])
+    main([*common, "--awr_beta", "0.5", *GAUSSIAN, "--init_std_from", genpo, "--out", gauss])
+    printed = capsys.readouterr().out
+    assert "--agent rsl_rl_cfg_entry_point --checkpoint" in printed.splitlines()[-1]
+    spread = torch.load(genpo, map_location="cpu", weights_only=False)["infos"]["genpo_pretrain"]["action_std"]
+    saved = torch.load(gauss, map_location="cpu", weights_only=False)
+    report = saved["infos"]["genpo_pretrain"]
+    assert "genpo" not in saved and saved["iter"] == 0 and saved["optimizer_state_dict"]["state"] == {}
+    assert report["agent"] == "rsl_rl_cfg_entry_point" and report["awr_effective_share"] < 0.9
+    assert report["std_floor"] == pytest.approx(spread, rel=0.15)  # the GenPO clone's spread, measured again
+    assert all(std >= floor for std, floor in zip(report["std"], report["std_floor"]))
+    assert saved["actor_state_dict"]["distribution.std_param"].tolist() == pytest.approx(report["std"])
+    obs = TensorDict({"policy": torch.randn(512, 4) * 0.1}, batch_size=[512])
+    for load_cfg in (None, checkpoint_load_cfg(False)):  # isaaclab train --checkpoint [--no-resume_optimizer_state]
+        runner = _stock_ppo_runner(str(tmp_path / f"ppo_{load_cfg is None}"))
+        runner.load(gauss, load_cfg=load_cfg)
+        assert runner.current_learning_iteration == 0 and runner.alg.learning_rate == 1e-3
+        with torch.no_grad():
+            assert runner.alg.actor(obs).mean() > 0.5  # the mean clones the rewarded +0.8 push (AWR)
+        critic = {k: v.clone() for k, v in runner.alg.critic.state_dict().items()}
+        torch.testing.assert_close(critic, saved["critic_state_dict"])  # the critic fitted to the returns
+        runner.learn(2)
+        resumed = torch.load(tmp_path / f"ppo_{load_cfg is None}" / "model_1.pt", weights_only=False)
+        assert resumed["iter"] == 1 and resumed["optimizer_state_dict"]["state"]  # trained on, from iteration 0
+        assert not torch.equal(resumed["actor_state_dict"]["mlp.0.weight"], saved["actor_state_dict"]["mlp.0.weight"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (GAUSSIAN, r"needs --init_std STD or --init_std_from GENPO_CLONE.pt: the floor of the cloned std"),
+        ([*GAUSSIAN, "--init_std", "0"], r"--init_std 0.0 is invalid; allowed: a finite std > 0"),
+        ([*GAUSSIAN, "--init_std", "-0.5"], r"--init_std -0.5 is invalid; allowed: a finite std > 0"),
+        ([*GAUSSIAN, "--init_std", "nan"], r"--init_std nan is invalid"),
+        (["--init_std", "0.2"], r"--init_std is for --agent rsl_rl_cfg_entry_point .* GenPO fits its spread"),
+        ([*GAUSSIAN, "--init_std_from", "missing.pt"], r"--init_std_from missing.pt does not exist"),
+        ([*GAUSSIAN, "--init_std", "0.2", "--init_std_from", "x.pt"], r"not allowed with argument --init_std"),
+        (["--agent", "fpo"], r"argument --agent: invalid choice: 'fpo'"),
+    ],
+)
+def test_bad_gaussian_options_are_named(tmp_path, capsys, extra: list[str], message: str) -> None:
+    out = str(tmp_path / "out.pt")
+    with pytest.raises(SystemExit):
+        main(["--task", "Isaac-Cartpole-Direct", "--dataset", "demos.hdf5", "--out", out, *extra])
+    assert re.search(message, capsys.readouterr().err) and not os.path.exists(out)
+
+
+def test_std_floor_from_a_checkpoint_that_is_not_genpo_is_refused(tmp_path) -> None:
+    """``--init_std_from`` a Gaussian clone: GenPO's load names it; ``--init_std`` sets the floor directly."""
+    data, gauss, out = str(tmp_path / "demos.hdf5"), str(tmp_path / "gauss.pt"), str(tmp_path / "out.pt")
+    write_cartpole_dataset(data, episodes=2, length=5)
+    common = ["--task", "Isaac-Cartpole-Direct", "--dataset", data, "--epochs", "1", *GAUSSIAN]
+    main([*common, "--init_std", "3.0", "--out", gauss])
+    report = torch.load(gauss, map_location="cpu", weights_only=False)["infos"]["genpo_pretrain"]
+    assert report["std"] == [3.0] and report["std_floor"] == [3.0]  # a floor above the data's spread binds
+    with pytest.raises(SystemExit, match=r"GenPO cannot load this checkpoint: it has no 'genpo' entry"):
+        main([*common, "--init_std_from", gauss, "--out", out])
+    assert not os.path.exists(out) and not os.path.exists(out + ".partial")
+
+
+@pytest.mark.e2e
+def test_gaussian_clone_fine_tunes_with_stock_ppo_on_the_simulator(offline_env, tmp_path) -> None:
+    """``genpo-train --agent rsl_rl_cfg_entry_point --checkpoint <clone>`` (IsaacLab's own loader): 16 envs × 2 it."""
+    pytest.importorskip("newton")
+    data, gauss = str(tmp_path / "demos.hdf5"), str(tmp_path / "gauss.pt")
+    write_cartpole_dataset(data)
+    main(
+        [
+            "--task",
+            "Isaac-Cartpole-Direct",
+            "--dataset",
+            data,
+            "--epochs",
+            "20",
+            *GAUSSIAN,
+            "--init_std",
+            "0.3",
+            "--out",
+            gauss,
+        ]
+    )
+    train = [str(Path(sys.executable).parent / "genpo-train"), "--task", "Isaac-Cartpole-Direct", *GAUSSIAN]
+    train += ["--num_envs", "16", "--max_iterations", "2", "--device", "cpu", "agent.device=cpu", "--checkpoint", gauss]
+    proc = subprocess.run(train, cwd=tmp_path, env=offline_env, capture_output=True, text=True, timeout=900)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-4000:]
+    assert f"Loading model checkpoint from: {gauss}" in log and "Learning iteration 1/2" in log  # from iteration 0
+    (run,) = (tmp_path / "logs" / "rsl_rl" / "cartpole_direct").iterdir()
+    finetuned = torch.load(run / "model_1.pt", map_location="cpu", weights_only=False)
+    cloned = torch.load(gauss, map_location="cpu", weights_only=False)
+    assert finetuned["iter"] == 1 and finetuned["actor_state_dict"].keys() == cloned["actor_state_dict"].keys()
