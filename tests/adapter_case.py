@@ -147,3 +147,24 @@ def assert_matches_core(
     assert abs(mine["loss"] - stored["loss"]) <= 1e-9 * abs(stored["loss"])
     for name, norm in mine["grad_norms"].items():
         assert abs(norm - stored["grad_norms"][name]) <= 1e-8 * abs(stored["grad_norms"][name]) + 1e-15, name
+
+
+def assert_matches_independent(
+    loss: float, grads: dict[str, torch.Tensor], base_scale: str = "fixed", entropy_form: str = "estimate"
+) -> None:
+    """Assert an adapter's loss and gradients equal :mod:`independent_reference`'s transcription of the equations."""
+    from independent_reference import minibatch_loss
+
+    leaves = {n: t.detach().clone().requires_grad_(True) for n, t in flow(base_scale).named_parameters()}
+    critic_leaves = {n: t.detach().clone().requires_grad_(True) for n, t in critic().named_parameters()}
+    batch = minibatch(lambda t: t)
+    torch.manual_seed(0)  # the compression sample's noise, as the adapters draw it
+    eps = torch.randn(BATCH, 2 * ACTION_DIM, dtype=torch.float64)
+    ref = minibatch_loss(leaves, critic_leaves, batch, eps, SETTINGS, FLOW, entropy_form)
+    ref.backward()
+    assert abs(loss - ref.item()) <= 1e-10 * abs(ref.item()), (loss, ref.item())
+    expected = {f"flow.{n}": t.grad for n, t in leaves.items()}
+    expected.update({f"critic.{n}": t.grad for n, t in critic_leaves.items()})
+    assert sorted(grads) == sorted(expected)
+    for name, grad in grads.items():
+        torch.testing.assert_close(grad, expected[name], rtol=1e-8, atol=1e-11, msg=name)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 import torch
-from adapter_case import ACTION_DIM, MODE_CASES, SETTINGS, adapter_step, assert_matches_core
+from adapter_case import (
+    ACTION_DIM,
+    MODE_CASES,
+    SETTINGS,
+    adapter_step,
+    assert_matches_core,
+    assert_matches_independent,
+)
 from rsl_rl.runners import OnPolicyRunner
 
 from genpo_rsl.rsl_version import rsl_rl_major
@@ -28,6 +35,13 @@ def test_rsl5_adapter_matches_the_core_in_every_base_noise_mode(base_scale: str,
     loss, grads = rsl5_step(base_scale, entropy_form)
     assert any("base_noise" in name for name in grads) == (base_scale != "fixed")
     assert_matches_core(loss, grads, base_scale, entropy_form)
+
+
+@pytest.mark.parametrize(("base_scale", "entropy_form"), [("fixed", "estimate"), *MODE_CASES])
+def test_rsl5_adapter_matches_an_independent_transcription(base_scale: str, entropy_form: str) -> None:
+    """Loss and gradients equal a float64 transcription of docs/algorithm.md that shares no code with the package."""
+    loss, grads = rsl5_step(base_scale, entropy_form)
+    assert_matches_independent(loss, grads, base_scale, entropy_form)
 
 
 def test_rsl5_adapter_matches_the_core() -> None:

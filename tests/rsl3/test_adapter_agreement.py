@@ -10,7 +10,7 @@ from genpo_rsl.rsl_version import rsl_rl_major, rsl_rl_version
 if rsl_rl_major() != 3:
     pytest.skip(f"rsl-rl-lib 3.x adapter; installed rsl-rl-lib is {rsl_rl_version()}", allow_module_level=True)
 
-from adapter_case import MODE_CASES, SETTINGS, adapter_step, assert_matches_core
+from adapter_case import MODE_CASES, SETTINGS, adapter_step, assert_matches_core, assert_matches_independent
 from rsl3_runner import make_runner
 
 
@@ -28,6 +28,15 @@ def test_rsl3_adapter_matches_the_core_in_every_base_noise_mode(tmp_path, base_s
     actor, critic = runner.alg.policy.actor, runner.alg.policy.critic
     loss, grads = adapter_step(runner.alg, actor, critic, base_scale, entropy_form)
     assert_matches_core(loss, grads, base_scale, entropy_form)
+
+
+@pytest.mark.parametrize(("base_scale", "entropy_form"), [("fixed", "estimate"), *MODE_CASES])
+def test_rsl3_adapter_matches_an_independent_transcription(tmp_path, base_scale: str, entropy_form: str) -> None:
+    """Loss and gradients equal the float64 transcription of docs/algorithm.md (tests/independent_reference.py)."""
+    runner = make_runner(tmp_path, num_envs=8, policy={"critic_hidden_dims": [32, 32]}, **SETTINGS)
+    actor, critic = runner.alg.policy.actor, runner.alg.policy.critic
+    loss, grads = adapter_step(runner.alg, actor, critic, base_scale, entropy_form)
+    assert_matches_independent(loss, grads, base_scale, entropy_form)
 
 
 def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
