@@ -3,7 +3,7 @@
 # ablations. Every step is a resumable `genpo-compare` call (finished runs are reused), so the script can be stopped
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
-#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_screen|all] [variant ...]
+#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_cartpole|sharpen_screen|all] [variant ...]
 # Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
@@ -60,6 +60,13 @@ if [[ $what == sharpen_long || $what == all ]]; then  # variants: learned fixed 
         $C $SHARP --seeds 2 --max_iterations 306 --algorithms ppo ppo_matched --out runs/sharpen/ant_long_ppo \
             -- agent.save_interval=10
     fi
+fi
+if [[ $what == sharpen_cartpole || $what == all ]]; then  # 3 seeds x 410 k env steps, deterministic eval every 20 its
+    CP="--task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --eval_every 20 --eval_episodes 32"
+    $C $CP --algorithms genpo ppo_matched --genpo_override agent.actor.base_scale=learned \
+        --genpo_override agent.algorithm.entropy_form=estimate --out runs/sharpen/cartpole_learned -- agent.save_interval=10
+    $C $CP --algorithms genpo --genpo_override agent.actor.base_scale=fixed \
+        --genpo_override agent.algorithm.entropy_form=estimate --out runs/sharpen/cartpole_fixed -- agent.save_interval=10
 fi
 if [[ $what == sharpen_screen || $what == all ]]; then  # 1 M env steps (60 its) as results §10; SEEDS=2 for a 2nd seed
     screen() {
