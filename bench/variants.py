@@ -8,7 +8,9 @@ the end (each the mean of a 5-iteration window), the mean return over the whole 
 iteration), and the last logged ``Loss/action_std`` (the policy's env-action std for a fixed state; a Gaussian's
 ``Policy/mean_std``), ``Loss/halves_gap_std`` and ``Loss/compression``. ``--iterations N`` reads only the first N
 iterations of every run (a longer run as a shorter one). ``--unfinished`` also reads runs without ``done.json`` (still
-running or stopped half-way: each row then covers however many iterations its runs logged).
+running or stopped half-way: each row then covers however many iterations its runs logged). Two more columns: the
+deterministic policy's return at the run's last evaluated checkpoint (``eval.json`` of ``genpo-compare --eval_every``;
+with ``--iterations N`` the last one below N) and the last logged base-noise scale σ (``Loss/base_scale``, a trained σ).
 """
 
 from __future__ import annotations
@@ -18,16 +20,26 @@ import glob
 import os
 import statistics
 
-from isaaclab_tasks_ext.compare.aggregate import read_event_scalars
+from isaaclab_tasks_ext.compare.aggregate import read_eval, read_event_scalars
 
-TAGS = ("Train/mean_reward", "Loss/action_std", "Loss/halves_gap_std", "Loss/compression")
+TAGS = ("Train/mean_reward", "Loss/action_std", "Loss/halves_gap_std", "Loss/compression", "Loss/base_scale")
 FALLBACK = {
     "Loss/action_std": ("Loss/env_action_std", "Policy/mean_std"),
     "Loss/halves_gap_std": ("Loss/halves_gap_rms",),
 }
 """Tags read where a tag is missing, in order: an earlier GenPO logging (the spread across the rollout's samples, not
 per state), then a Gaussian policy's std."""
-COLUMNS = ("return @25%", "return @50%", "final return", "mean return", "action std", "x−y std", "compression")
+COLUMNS = (
+    "return @25%",
+    "return @50%",
+    "final return",
+    "mean return",
+    "action std",
+    "x−y std",
+    "compression",
+    "σ",
+    "eval return (last)",
+)
 
 
 def read_scalars(run_dir: str, tags: tuple[str, ...] = TAGS) -> dict[str, list[float]]:
@@ -47,7 +59,20 @@ def run_row(run_dir: str, iterations: int | None = None) -> list[float]:
     s = {tag: series[:iterations] for tag, series in read_scalars(run_dir).items()}
     returns = s.get("Train/mean_reward", [])
     last = [s[t][-1] if s.get(t) else float("nan") for t in TAGS[1:]]
-    return [window(returns, 0.25), window(returns, 0.5), window(returns, 1.0), statistics.fmean(returns), *last]
+    return [
+        window(returns, 0.25),
+        window(returns, 0.5),
+        window(returns, 1.0),
+        statistics.fmean(returns),
+        *last,
+        last_eval(run_dir, iterations),
+    ]
+
+
+def last_eval(run_dir: str, iterations: int | None = None) -> float:
+    """Return the deterministic return of the run's last evaluated checkpoint ``k < iterations`` (NaN: none)."""
+    evaluated = {k: v for k, v in read_eval(run_dir).items() if iterations is None or k < iterations}
+    return evaluated[max(evaluated)]["mean"] if evaluated else float("nan")
 
 
 def cell(values: list[float]) -> str:

@@ -63,3 +63,19 @@ def test_unfinished_runs_are_read_only_when_asked(tmp_path) -> None:
     assert finished[1:5] == ["1", "22", "47", "97"]
     # the half-way run reads its own 20 iterations: final = mean of 15..19 = 17, next to the finished run's 97
     assert both[1] == "2" and both[4] == "57 ± 57"
+
+
+def test_eval_and_sigma_columns(tmp_path) -> None:
+    """The last evaluated checkpoint's deterministic return (below ``--iterations``) and the last logged σ."""
+    import json
+
+    from variants import COLUMNS, table
+
+    fake_run(tmp_path, "genpo_seed0", {"Train/mean_reward": [1.0] * 50, "Loss/base_scale": [1.0, 0.9, 0.8]})
+    evaluated = {str(k): {"mean": float(k), "std": 0.0, "episodes": 4} for k in (0, 20, 40, 49)}
+    (tmp_path / "runs" / "genpo_seed0" / "eval.json").write_text(json.dumps(evaluated))
+    header = table({"v": str(tmp_path)}, "genpo").splitlines()[0].split(" | ")
+    row = table({"v": str(tmp_path)}, "genpo").splitlines()[2].split(" | ")
+    cut = table({"v": str(tmp_path)}, "genpo", iterations=30).splitlines()[2].split(" | ")
+    assert header[-2:] == [COLUMNS[-2], COLUMNS[-1] + " |"]
+    assert row[-2:] == ["0.8", "49 |"] and cut[-1] == "20 |"
