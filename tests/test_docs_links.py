@@ -29,3 +29,9 @@ def test_the_readme_stays_short_and_keeps_its_two_commands() -> None:
     text = (ROOT / "README.md").read_text()
     assert len(text.splitlines()) <= 250
     assert "make train" in text and "make test" in text
+
+
+def test_docs_holds_topic_pages_not_run_outputs() -> None:
+    """Logs and JSON dumps of runs live in bench/results/, not in docs/."""
+    outputs = sorted(p.name for p in (ROOT / "docs").rglob("*") if p.suffix in (".log", ".json"))
+    assert not outputs, f"run outputs in docs/: {outputs}; allowed: bench/results/"
