@@ -9,97 +9,103 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} ISAACSIM_ASSET_ROOT=${ISAACSIM_ASSET_ROOT:-$PWD/.assets}
-C=".venv/bin/genpo-compare"
-OUT=runs/evidence
-what=${1:-all}
-only=" ${*:2} "
-wanted() { [[ $only == "  " || $only == *" $1 "* ]]; }  # no variant names given, or $1 is one of them
+# The whole script is one function: bash reads it completely before running it, so editing this file while a long
+# invocation is still going cannot change what that invocation does next.
+main() {
+    C=".venv/bin/genpo-compare"
+    OUT=runs/evidence
+    what=${1:-all}
+    only=" ${*:2} "
+    wanted() { [[ $only == "  " || $only == *" $1 "* ]]; }  # no variant names given, or $1 is one of them
 
-if [[ $what == humanoid || $what == all ]]; then  # 512 envs x 32 steps x 92 iterations = 1.5 M env steps per run
-    $C --task Isaac-Humanoid-Direct --seeds 3 --num_envs 512 --max_iterations 92 \
-        --algorithms ppo ppo_matched genpo --out $OUT/humanoid_direct -- agent.save_interval=5
-fi
-if [[ $what == ant_long || $what == all ]]; then  # 512 x 32 x 306 = 5.0 M env steps (3x the earlier 1.64 M)
-    $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 306 \
-        --algorithms ppo ppo_matched genpo --genpo_override agent.torch_compile_mode=default \
-        --out $OUT/ant_direct_long -- agent.save_interval=10
-fi
-if [[ $what == three_way || $what == all ]]; then  # GenPO / FPO++ / PPO, each at its task defaults
-    $C --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --algorithms genpo fpo ppo \
-        --out runs/three_way/cartpole -- agent.save_interval=10
-    $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms genpo fpo ppo \
-        --out runs/three_way/ant_direct -- agent.save_interval=5
-fi
-if [[ $what == warm_start || $what == all ]]; then  # issue 12 on Ant: the teacher is the three-way PPO seed 0 run
-    T=runs/three_way/ant_direct/runs/ppo_seed0 W=".venv/bin/python bench/warm_start.py" A="--task Isaac-Ant-Direct"
-    $C $A --seeds 1 --num_envs 512 --max_iterations 100 --algorithms ppo --out runs/three_way/ant_direct \
-        -- agent.save_interval=5  # the same run as the three-way PPO seed 0; model_10/50/99 are recorded
-    $W distill $A --num_envs 512 --iterations 30 --teacher_run $T --out runs/warm_start/ant
-    $W offline_online $A --num_envs 512 --iterations 50 --seeds 2 --teacher_run $T --teacher_iteration 50 \
-        --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant
-    $W offline_online $A --num_envs 512 --iterations 50 --seeds 1 --teacher_run $T --teacher_iteration 50 \
-        --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant \
-        --finetune_override agent.algorithm.compression_coef=0.0 --finetune_name no_compression
-    $W awr $A --teacher_run $T --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
-        --pretrain_epochs 50 --out runs/warm_start/ant
-    $W awr $A --teacher_run $T --early_iteration 50 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
-        --pretrain_epochs 50 --out runs/warm_start/ant_awr_mid
-fi
-# Issue 20 (GenPO that can sharpen). Every GenPO run names its base_scale and entropy_form, so a later change of the
-# package defaults cannot change a run that resumes. Ant-Direct: 512 envs x 32 steps x 306 its = 5.0 M env steps.
-SHARP="--task Isaac-Ant-Direct --num_envs 512 --genpo_override agent.torch_compile_mode=default"
-if [[ $what == sharpen_long || $what == all ]]; then  # variants: learned fixed ppo (seeds 0..1 each)
-    long() {
-        wanted "$1" || return 0
-        $C $SHARP --seeds 2 --max_iterations 306 --algorithms genpo "${@:2}" --out runs/sharpen/ant_long_$1 \
-            -- agent.save_interval=10
-    }
-    long learned --genpo_override agent.actor.learn_base_scale=true --genpo_override agent.algorithm.entropy_form=estimate
-    long fixed --genpo_override agent.actor.base_scale=fixed --genpo_override agent.algorithm.entropy_form=estimate
-    if wanted ppo; then
-        $C $SHARP --seeds 2 --max_iterations 306 --algorithms ppo ppo_matched --out runs/sharpen/ant_long_ppo \
-            -- agent.save_interval=10
+    if [[ $what == humanoid || $what == all ]]; then  # 512 envs x 32 steps x 92 iterations = 1.5 M env steps per run
+        $C --task Isaac-Humanoid-Direct --seeds 3 --num_envs 512 --max_iterations 92 \
+            --algorithms ppo ppo_matched genpo --out $OUT/humanoid_direct -- agent.save_interval=5
     fi
-fi
-if [[ $what == sharpen_cartpole || $what == all ]]; then  # 3 seeds x 410 k env steps, deterministic eval every 20 its
-    CP="--task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --eval_every 20 --eval_episodes 32"
-    $C $CP --algorithms genpo ppo_matched --genpo_override agent.actor.base_scale=learned \
-        --genpo_override agent.algorithm.entropy_form=estimate --out runs/sharpen/cartpole_learned -- agent.save_interval=10
-    $C $CP --algorithms genpo --genpo_override agent.actor.base_scale=fixed \
-        --genpo_override agent.algorithm.entropy_form=estimate --out runs/sharpen/cartpole_fixed -- agent.save_interval=10
-fi
-if [[ $what == sharpen_screen || $what == all ]]; then  # 1 M env steps (60 its) as results §10; SEEDS=2 for a 2nd seed
-    screen() {
-        wanted "$1" || return 0
-        $C $SHARP --seeds ${SEEDS:-1} --max_iterations 60 --algorithms genpo "${@:2}" --out runs/sharpen/screen_$1 \
-            -- agent.save_interval=5
-    }
-    screen per_dim --genpo_override agent.actor.base_scale=per_dim
-    screen state --genpo_override agent.actor.base_scale=state
-    screen learned_exact --genpo_override agent.actor.base_scale=learned --genpo_override agent.algorithm.entropy_form=exact
-    screen learned_mean_square --genpo_override agent.actor.base_scale=learned \
-        --genpo_override agent.algorithm.compression_form=mean_square
-    screen learned_no_compression --genpo_override agent.actor.base_scale=learned \
-        --genpo_override agent.algorithm.compression_coef=0.0
-fi
-if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
-    # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
-    if [[ ! -e $OUT/ablation_default && -e runs/objective/ant_squared_norm_scaled ]]; then
-        mkdir -p $OUT && cp -r runs/objective/ant_squared_norm_scaled $OUT/ablation_default
+    if [[ $what == ant_long || $what == all ]]; then  # 512 x 32 x 306 = 5.0 M env steps (3x the earlier 1.64 M)
+        $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 306 \
+            --algorithms ppo ppo_matched genpo --genpo_override agent.torch_compile_mode=default \
+            --out $OUT/ant_direct_long -- agent.save_interval=10
     fi
-    ablate() {
-        wanted "$1" || return 0
-        $C --task Isaac-Ant-Direct --seeds ${SEEDS:-1} --num_envs 512 --max_iterations 60 --algorithms genpo \
-            --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5
-    }
-    ablate default
-    ablate n2 --genpo_override agent.actor.num_flow_steps=2
-    ablate p095 --genpo_override agent.actor.mix_p=0.95
-    ablate no_compression --genpo_override agent.algorithm.compression_coef=0.0
-    ablate entropy0 --genpo_override agent.algorithm.entropy_coef=0.0
-    SEEDS=2 ablate base_scale --genpo_override agent.actor.learn_base_scale=true
-    if wanted ppo; then  # the Gaussian reference at the same budget and seed
-        $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms ppo ppo_matched \
-            --out $OUT/ablation_ppo -- agent.save_interval=5
+    if [[ $what == three_way || $what == all ]]; then  # GenPO / FPO++ / PPO, each at its task defaults
+        $C --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --algorithms genpo fpo ppo \
+            --out runs/three_way/cartpole -- agent.save_interval=10
+        $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms genpo fpo ppo \
+            --out runs/three_way/ant_direct -- agent.save_interval=5
     fi
-fi
+    if [[ $what == warm_start || $what == all ]]; then  # issue 12 on Ant: the teacher is the three-way PPO seed 0 run
+        T=runs/three_way/ant_direct/runs/ppo_seed0 W=".venv/bin/python bench/warm_start.py" A="--task Isaac-Ant-Direct"
+        $C $A --seeds 1 --num_envs 512 --max_iterations 100 --algorithms ppo --out runs/three_way/ant_direct \
+            -- agent.save_interval=5  # the same run as the three-way PPO seed 0; model_10/50/99 are recorded
+        $W distill $A --num_envs 512 --iterations 30 --teacher_run $T --out runs/warm_start/ant
+        $W offline_online $A --num_envs 512 --iterations 50 --seeds 2 --teacher_run $T --teacher_iteration 50 \
+            --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant
+        $W offline_online $A --num_envs 512 --iterations 50 --seeds 1 --teacher_run $T --teacher_iteration 50 \
+            --episodes 16 --scratch runs/three_way/ant_direct --out runs/warm_start/ant \
+            --finetune_override agent.algorithm.compression_coef=0.0 --finetune_name no_compression
+        $W awr $A --teacher_run $T --early_iteration 10 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
+            --pretrain_epochs 50 --out runs/warm_start/ant
+        $W awr $A --teacher_run $T --early_iteration 50 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
+            --pretrain_epochs 50 --out runs/warm_start/ant_awr_mid
+    fi
+    # Issue 20 (GenPO that can sharpen). Every GenPO run names its base_scale and entropy_form, so a later change of the
+    # package defaults cannot change a run that resumes. Ant-Direct: 512 envs x 32 steps x 306 its = 5.0 M env steps.
+    SHARP="--task Isaac-Ant-Direct --num_envs 512 --genpo_override agent.torch_compile_mode=default"
+    if [[ $what == sharpen_long || $what == all ]]; then  # variants: learned fixed ppo (seeds 0..1 each)
+        long() {
+            wanted "$1" || return 0
+            $C $SHARP --seeds 2 --max_iterations 306 --algorithms genpo "${@:2}" --out runs/sharpen/ant_long_$1 \
+                --eval_every 50 --eval_episodes 32 -- agent.save_interval=10
+        }
+        long learned --genpo_override agent.actor.learn_base_scale=true --genpo_override agent.algorithm.entropy_form=estimate
+        long fixed --genpo_override agent.actor.base_scale=fixed --genpo_override agent.algorithm.entropy_form=estimate
+        if wanted ppo; then
+            $C $SHARP --seeds 2 --max_iterations 306 --algorithms ppo ppo_matched --out runs/sharpen/ant_long_ppo \
+                --eval_every 50 --eval_episodes 32 -- agent.save_interval=10
+        fi
+    fi
+    if [[ $what == sharpen_cartpole || $what == all ]]; then  # 3 seeds x 410 k env steps, deterministic eval every 20 its
+        CP="--task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 100 --eval_every 20 --eval_episodes 32"
+        $C $CP --algorithms genpo ppo_matched --genpo_override agent.actor.base_scale=learned \
+            --genpo_override agent.algorithm.entropy_form=estimate --out runs/sharpen/cartpole_learned -- agent.save_interval=10
+        $C $CP --algorithms genpo --genpo_override agent.actor.base_scale=fixed \
+            --genpo_override agent.algorithm.entropy_form=estimate --out runs/sharpen/cartpole_fixed -- agent.save_interval=10
+    fi
+    if [[ $what == sharpen_screen || $what == all ]]; then  # 1 M env steps (60 its) as results §10; SEEDS=2 for a 2nd seed
+        screen() {
+            wanted "$1" || return 0
+            $C $SHARP --seeds ${SEEDS:-1} --max_iterations 60 --algorithms genpo "${@:2}" --out runs/sharpen/screen_$1 \
+                --eval_every 20 --eval_episodes 32 -- agent.save_interval=5
+        }
+        screen per_dim --genpo_override agent.actor.base_scale=per_dim
+        screen state --genpo_override agent.actor.base_scale=state
+        screen learned_exact --genpo_override agent.actor.base_scale=learned --genpo_override agent.algorithm.entropy_form=exact
+        screen learned_mean_square --genpo_override agent.actor.base_scale=learned \
+            --genpo_override agent.algorithm.compression_form=mean_square
+        screen learned_no_compression --genpo_override agent.actor.base_scale=learned \
+            --genpo_override agent.algorithm.compression_coef=0.0
+    fi
+    if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
+        # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
+        if [[ ! -e $OUT/ablation_default && -e runs/objective/ant_squared_norm_scaled ]]; then
+            mkdir -p $OUT && cp -r runs/objective/ant_squared_norm_scaled $OUT/ablation_default
+        fi
+        ablate() {
+            wanted "$1" || return 0
+            $C --task Isaac-Ant-Direct --seeds ${SEEDS:-1} --num_envs 512 --max_iterations 60 --algorithms genpo \
+                --genpo_override agent.torch_compile_mode=default "${@:2}" --out $OUT/ablation_$1 -- agent.save_interval=5
+        }
+        ablate default
+        ablate n2 --genpo_override agent.actor.num_flow_steps=2
+        ablate p095 --genpo_override agent.actor.mix_p=0.95
+        ablate no_compression --genpo_override agent.algorithm.compression_coef=0.0
+        ablate entropy0 --genpo_override agent.algorithm.entropy_coef=0.0
+        SEEDS=2 ablate base_scale --genpo_override agent.actor.learn_base_scale=true
+        if wanted ppo; then  # the Gaussian reference at the same budget and seed
+            $C --task Isaac-Ant-Direct --seeds 1 --num_envs 512 --max_iterations 60 --algorithms ppo ppo_matched \
+                --out $OUT/ablation_ppo -- agent.save_interval=5
+        fi
+    fi
+}
+main "$@"
+exit
