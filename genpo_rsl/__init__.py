@@ -52,7 +52,8 @@ else:
         f"genpo_rsl supports rsl-rl-lib {' and '.join(f'{m}.x' for m in SUPPORTED_MAJORS)}; "
         f"installed rsl-rl-lib is {rsl_rl_version()}."
     )
-__version__ = "0.2.0"
+__version__ = "0.3.0"
+"""The package version (pyproject.toml reads it from here)."""
 
 
 def __getattr__(name: str):
