@@ -19,8 +19,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-sys.path.insert(0, os.path.dirname(__file__))
-from variants import read_scalars
+if not __package__:  # run as `python bench/spreads.py`: import the bench package from the repository root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.variants import read_scalars
 
 SPREAD_TAGS = ("Policy/mean_std", "Loss/halves_gap_std")
 

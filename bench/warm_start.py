@@ -36,23 +36,30 @@ advantage-weighted (``--awr_beta``) on both files, and measure each pretrained p
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import statistics
 import subprocess
 import sys
 
-import torch
-from variants import cell, window
+if not __package__:  # run as `python bench/warm_start.py`: import the bench package from the repository root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
+import torch
+
+from bench.warm_start_results import (
+    GAUSSIAN_ARM,
+    curve_rows,
+    dataset_return,
+    final_return,
+    finetune_curves,
+    last_model,
+    scratch_curves,
+)
 
 BIN = os.path.dirname(sys.executable)
 GAUSSIAN = ["--agent", "rsl_rl_cfg_entry_point"]
 """The stock Gaussian PPO agent of a task (``genpo-pretrain``, ``genpo-train``, ``genpo-record``)."""
-GAUSSIAN_ARM = "ppo, pretrained (Gaussian clone)"
-"""The Gaussian arm's name in the plot and the table."""
 
 
 def run(step_dir: str, args: list[str], tool: str = "genpo-train", output: str | None = None) -> None:
@@ -77,22 +84,6 @@ def run(step_dir: str, args: list[str], tool: str = "genpo-train", output: str |
         json.dump({"command": command}, f)
 
 
-def final_return(step_dir: str, window: int = 5) -> float:
-    """Mean ``Train/mean_reward`` of the last ``window`` logged iterations of the run in ``step_dir``."""
-    returns = read_curve(step_dir, "", 0, 1).returns
-    return sum(returns[-window:]) / len(returns[-window:])
-
-
-def last_model(step_dir: str, iteration: int | None = None) -> str:
-    """Path of ``model_<iteration>.pt`` (default: the highest-numbered one) under ``step_dir``."""
-    models = glob.glob(os.path.join(step_dir, "logs", "rsl_rl", "*", "*", "model_*.pt"))
-    if iteration is not None:
-        models = [p for p in models if os.path.basename(p) == f"model_{iteration}.pt"]
-    if not models:
-        raise SystemExit(f"{step_dir}: no model_{'*' if iteration is None else iteration}.pt under logs/rsl_rl/*/*/")
-    return os.path.abspath(max(models, key=lambda p: int(os.path.basename(p)[6:-3])))
-
-
 def record(opts: argparse.Namespace, name: str, checkpoint: str, agent: list[str] | None = None) -> str:
     """Record ``opts.episodes`` episodes of ``checkpoint`` into ``<out>/<name>/demos.hdf5``; return its path."""
     step_dir = os.path.join(opts.out, name)
@@ -101,15 +92,6 @@ def record(opts: argparse.Namespace, name: str, checkpoint: str, agent: list[str
     args += ["--num_envs", str(opts.record_envs), "--seed", str(opts.seed), "--device", "cpu", "agent.device=cpu"]
     run(step_dir, [*args, "--out", demos], tool="genpo-record", output=demos)
     return demos
-
-
-def dataset_return(path: str) -> float:
-    """Mean episode return (sum of rewards) of a recorded dataset."""
-    from genpo_rsl import load_demonstrations
-
-    demos = load_demonstrations(path)
-    returns = torch.zeros(int(demos.episode.max()) + 1).index_add_(0, demos.episode, demos.rewards.float())
-    return float(returns.mean())
 
 
 def pretrain(opts: argparse.Namespace, name: str, datasets: list[str], extra: list[str] | None = None) -> str:
@@ -202,42 +184,6 @@ def offline_online(opts: argparse.Namespace) -> None:
     print(report)
 
 
-def finetune_curves(out: str, num_envs: int) -> list[Curve]:
-    """The fine-tuning runs under ``out``: every GenPO variant run so far (``finetune_*seed<k>``) and the Gaussian arm."""
-    from isaaclab_tasks_ext.compare.cli import steps_per_iteration
-
-    runs = []
-    for step_dir in sorted(glob.glob(os.path.join(out, "finetune_*seed*"))):
-        variant = os.path.basename(step_dir).removeprefix("finetune_").rsplit("seed", 1)[0].strip("_")
-        runs.append((step_dir, f"genpo, pretrained{', ' + variant if variant else ''}"))
-    runs += [(d, GAUSSIAN_ARM) for d in sorted(glob.glob(os.path.join(out, "gaussian_finetune_seed*")))]
-    return [read_curve(d, name, _seed(d), steps_per_iteration(d, num_envs)) for d, name in runs]
-
-
-def scratch_curves(scratch: str, num_envs: int, iterations: int) -> list[Curve]:
-    """The GenPO and PPO runs of the ``genpo-compare`` output ``scratch``, cut to their first ``iterations``."""
-    from isaaclab_tasks_ext.compare.cli import steps_per_iteration
-
-    curves = []
-    for algorithm in ("genpo", "ppo"):
-        for run_dir in sorted(glob.glob(os.path.join(scratch, "runs", f"{algorithm}_seed*"))):
-            per_iteration = steps_per_iteration(run_dir, num_envs)
-            curve = read_curve(run_dir, f"{algorithm}, scratch", _seed(run_dir), per_iteration)
-            curves.append(curve.until(iterations))
-    return curves
-
-
-def curve_rows(curves: list[Curve]) -> list[str]:
-    """One table row per run name: seeds, first logged, @50% and final return (mean ± std over seeds)."""
-    rows = []
-    for name in sorted({c.algorithm for c in curves}):
-        runs = [c for c in curves if c.algorithm == name and c.returns]
-        first = [c.returns[0] for c in runs]
-        half, final = [window(c.returns, 0.5) for c in runs], [window(c.returns, 1.0) for c in runs]
-        rows.append(f"| {name} | {len(runs)} | {cell(first)} | {cell(half)} | {cell(final)} |")
-    return rows
-
-
 def awr(opts: argparse.Namespace) -> None:
     """Mixed-quality dataset (early + late checkpoint): plain vs advantage-weighted cloning, each policy's return."""
     early = record(opts, "demos_early", last_model(opts.teacher_run, opts.early_iteration))
@@ -261,11 +207,6 @@ def awr(opts: argparse.Namespace) -> None:
     with open(os.path.join(opts.out, "awr.md"), "w") as f:
         f.write(report)
     print(report)
-
-
-def _seed(run_dir: str) -> int:
-    """The seed in a ``..._seed<k>`` run folder's name."""
-    return int(run_dir.rsplit("seed", 1)[1])
 
 
 def main() -> None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-from variants import cell, window
+from bench.variants import cell, window
 
 
 def test_window_takes_five_values_ending_at_the_fraction() -> None:
@@ -39,7 +36,7 @@ def fake_run(folder: Path, name: str, scalars: dict[str, list[float]], finished:
 
 
 def test_table_cuts_runs_and_reads_another_algorithm_per_row(tmp_path) -> None:
-    from variants import table
+    from bench.variants import table
 
     returns = [float(i) for i in range(100)]
     fake_run(
@@ -54,7 +51,7 @@ def test_table_cuts_runs_and_reads_another_algorithm_per_row(tmp_path) -> None:
 
 
 def test_unfinished_runs_are_read_only_when_asked(tmp_path) -> None:
-    from variants import table
+    from bench.variants import table
 
     fake_run(tmp_path, "genpo_seed0", {"Train/mean_reward": [float(i) for i in range(100)]})
     fake_run(tmp_path, "genpo_seed1", {"Train/mean_reward": [float(i) for i in range(20)]}, finished=False)
@@ -69,7 +66,7 @@ def test_eval_and_sigma_columns(tmp_path) -> None:
     """The last evaluated checkpoint's deterministic return (below ``--iterations``) and the last logged σ."""
     import json
 
-    from variants import COLUMNS, table
+    from bench.variants import COLUMNS, table
 
     fake_run(tmp_path, "genpo_seed0", {"Train/mean_reward": [1.0] * 50, "Loss/base_scale": [1.0, 0.9, 0.8]})
     evaluated = {str(k): {"mean": float(k), "std": 0.0, "episodes": 4} for k in (0, 20, 40, 49)}

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-from warm_start import dataset_return, last_model
-
+from bench.warm_start_results import dataset_return, last_model
 from tests.test_demonstrations import write_with_isaaclab
 
 
@@ -50,7 +46,7 @@ def fake_training_run(run_dir: Path, returns: list[float], steps_per_env: int = 
 def test_offline_online_gaussian_arm_uses_the_same_data_seeds_and_budget(tmp_path, monkeypatch) -> None:
     """Both clones come from one recording; each seed fine-tunes both with the same arguments; the table shows
     GenPO clone → GenPO, Gaussian clone → PPO and the from-scratch runs side by side."""
-    import warm_start
+    from bench import warm_start
 
     calls: list[tuple[str, str, list[str]]] = []
 

@@ -6,18 +6,14 @@ The CUDA tests run wherever a GPU is present (the lent GPU machine runs them wit
 from __future__ import annotations
 
 import copy
-import os
-import sys
 
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
+from bench.standin_env import StandinEnv
 from genpo_rsl.cuda_graphs import FlowGraphs
 from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
-
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
-from standin_env import StandinEnv
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")
 

@@ -148,9 +148,7 @@ def _stock_ppo_runner(log_dir: str | None = None):
     """The stock PPO runner of the Cartpole config on a stand-in env of Cartpole's sizes (obs/policy [4], actions [1])."""
     from rsl_rl.runners import OnPolicyRunner
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-    from standin_env import StandinEnv
-
+    from bench.standin_env import StandinEnv
     from isaaclab_tasks_ext.pretrain import agent_config
 
     cfg = agent_config("Isaac-Cartpole-Direct", "cpu", "rsl_rl_cfg_entry_point")
