@@ -8,14 +8,10 @@ returns about ``-0.8·T·√(d/3)``; a good one a small fraction of that.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import torch
 from rsl_rl.env import VecEnv
 from tensordict import TensorDict
-
-if TYPE_CHECKING:
-    from rsl_rl.algorithms import PPO
 
 
 class PointReachEnv(VecEnv):
@@ -80,6 +76,9 @@ class PointReachEnv(VecEnv):
         self.episode_return[mask] = 0.0
 
 
+# The helpers below are shared by tests/ and bench/ (compression_fraction.py, multimodal.py); test-only helpers
+# live in tests/toy_helpers.py.
+
 FLOW_ACTOR = {"hidden_dims": [64, 64], "activation": "elu", "time_embed_dim": 16, "time_hidden_dims": [32, 32]}
 """The small flow actor keys both flow algorithms use on :class:`PointReachEnv`."""
 
@@ -122,17 +121,6 @@ def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
         }
     cfg["algorithm"].update(overrides)
     return cfg
-
-
-def collect_rollout(alg: PPO, env: VecEnv, num_steps: int) -> TensorDict:
-    """Fill ``alg``'s rollout storage as ``OnPolicyRunner.learn`` does; return the last observations."""
-    obs = env.get_observations()
-    with torch.inference_mode():
-        for _ in range(num_steps):
-            obs, rewards, dones, extras = env.step(alg.act(obs))
-            alg.process_env_step(obs, rewards, dones, extras)
-        alg.compute_returns(obs)
-    return obs
 
 
 def bimodal_demonstrations(n: int, obs_dim: int, seed: int) -> tuple[TensorDict, torch.Tensor]:

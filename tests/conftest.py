@@ -1,11 +1,15 @@
 """Shared fixtures. This folder is on ``sys.path`` (pytest's rootdir conftest), so ``tests/rsl3`` can import the
-helpers next to this file (``adapter_case``)."""
+helpers next to this file (``adapter_case``, ``toy_helpers``)."""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from isaaclab_tasks_ext import RegistrationReport
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +23,11 @@ def offline_env(tmp_path_factory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("il_assets")
     build_offline_assets(root)
     return {"OMP_NUM_THREADS": "1", **os.environ, "ISAACSIM_ASSET_ROOT": str(root)}
+
+
+@pytest.fixture(scope="module")
+def registered() -> RegistrationReport:
+    """Register the GenPO agents in IsaacLab's registry once per module (the IsaacLab config tests)."""
+    import isaaclab_tasks_ext
+
+    return isaaclab_tasks_ext.register()

@@ -7,11 +7,12 @@ import math
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
+from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPOActor, GenPOFlow
 from genpo_rsl.objective import COMPRESSION_FORMS
 from genpo_rsl.time_embedding import sinusoidal_embedding
-from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 
 class WideFlow(GenPOFlow):

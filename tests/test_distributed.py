@@ -26,9 +26,10 @@ import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
+from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPO
-from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 NUM_ENVS, NUM_STEPS, WORLD = 16, 8, 2
 SEED = 2

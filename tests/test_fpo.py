@@ -7,11 +7,12 @@ import copy
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
+from toy_helpers import collect_rollout
 
 from genpo_rsl.cfm import fpo_surrogate
 from genpo_rsl.ema import PolicyEMA
 from genpo_rsl.rsl5.fpo import EMA_TAG
-from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 
 def make_runner(seed: int = 0, num_envs: int = 64, **alg) -> OnPolicyRunner:

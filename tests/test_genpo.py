@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
+from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPO, GenPOActor, GenPOFlow
-from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 
 def make_runner(algorithm: str = "genpo", seed: int = 0, log_dir: str | None = None, **alg) -> OnPolicyRunner:

@@ -10,10 +10,11 @@ import os
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
+from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPO, GenPONumericalError
 from genpo_rsl.health import LAST_GOOD_PREFIX
-from genpo_rsl.toy_env import PointReachEnv, collect_rollout, train_cfg
+from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 NUM_ENVS, NUM_STEPS = 16, 8
 

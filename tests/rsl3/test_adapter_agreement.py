@@ -12,6 +12,7 @@ if rsl_rl_major() != 3:
 
 from adapter_case import MODE_CASES, SETTINGS, adapter_step, assert_matches_core, assert_matches_independent
 from rsl3_runner import make_runner
+from toy_helpers import collect_rollout
 
 
 def test_rsl3_adapter_matches_the_core_and_the_rsl5_adapter(tmp_path) -> None:
@@ -41,8 +42,6 @@ def test_rsl3_adapter_matches_an_independent_transcription(tmp_path, base_scale:
 
 def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
     """One gradient norm over all policy (actor + critic) parameters is clipped to ``max_grad_norm`` (3.x PPO)."""
-    from genpo_rsl.toy_env import collect_rollout
-
     runner = make_runner(tmp_path, num_envs=32, max_grad_norm=0.5)
     alg = runner.alg
     collect_rollout(alg, runner.env, 16)
@@ -56,7 +55,6 @@ def test_gradient_clipping_follows_rsl_rl_3_ppo(tmp_path) -> None:
 def test_numerical_health_checks_run_on_3x_too(tmp_path) -> None:
     """A non-finite parameter stops the 3.x run with GenPONumericalError and writes the last good state."""
     from genpo_rsl import GenPONumericalError
-    from genpo_rsl.toy_env import collect_rollout
 
     runner = make_runner(tmp_path, num_envs=16)
     alg = runner.alg
