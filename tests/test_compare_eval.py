@@ -116,3 +116,24 @@ def test_play_is_uncompiled() -> None:
     compiled = ["--task", "T", "agent.torch_compile_mode=default", "agent.actor.learn_base_scale=true"]
     assert evaluate.uncompiled(compiled) == [*compiled, "agent.torch_compile_mode=null"]
     assert evaluate.uncompiled(["--task", "T", "agent.device=cpu"]) == ["--task", "T", "agent.device=cpu"]
+
+
+def test_play_paths_hold_when_the_run_folder_is_relative(tmp_path, monkeypatch) -> None:
+    """The play process runs inside the run folder: its --out and --checkpoint must not be relative to the caller."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    run_dir = os.path.join("runs", "genpo_seed0")
+    os.makedirs(run_dir)
+    seen = {}
+
+    def fake_run(command, cwd, stdout, stderr):
+        seen.update(cwd=cwd, out=command[command.index("--out") + 1], ckpt=command[command.index("--checkpoint") + 1])
+        with open(os.path.join(cwd, os.path.relpath(seen["out"], os.path.abspath(cwd))), "w") as f:
+            json.dump({"returns": [1.0, 3.0]}, f)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(evaluate.subprocess, "run", fake_run)
+    returns = evaluate.play_checkpoint(run_dir, os.path.join(run_dir, "model_0.pt"), ["--task", "T"], 2)
+    assert returns == [1.0, 3.0]
+    assert os.path.isabs(seen["out"]) and os.path.isabs(seen["ckpt"]) and seen["cwd"] == run_dir

@@ -145,7 +145,9 @@ def evaluate_run(run_dir: str, play_args: list[str], every: int, episodes: int, 
 
 def play_checkpoint(run_dir: str, checkpoint: str, play_args: list[str], episodes: int) -> list[float]:
     """Play ``checkpoint`` in its own process (output appended to ``eval.log``); return its episode returns."""
-    out = os.path.join(run_dir, f"eval_{os.path.basename(checkpoint)}.json")
+    # absolute: the play process runs in run_dir, and run_dir may be given relative to this process's directory
+    out = os.path.abspath(os.path.join(run_dir, f"eval_{os.path.basename(checkpoint)}.json"))
+    checkpoint = os.path.abspath(checkpoint)
     command = [sys.executable, "-m", MODULE, "--episodes", str(episodes), "--out", out, "--checkpoint", checkpoint]
     command += play_args
     with open(os.path.join(run_dir, "eval.log"), "a") as log:
