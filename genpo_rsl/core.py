@@ -18,7 +18,7 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from genpo_rsl.config_keys import accepted_keys
-from genpo_rsl.cuda_graphs import FlowGraphs
+from genpo_rsl.cuda_graphs import FlowGraphs, minibatch_passes
 from genpo_rsl.health import HealthGuard
 from genpo_rsl.objective import COMPRESSION_FORMS, ENTROPY_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
 from genpo_rsl.policy import FlowPolicy
@@ -261,18 +261,19 @@ class GenPOCore:
         """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N, H(ã|s))``: the stored actions' likelihood, the gap of fresh
         samples, the exact entropy per state.
 
-        The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. Eagerly through the
-        actor's own methods; with ``cuda_graphs`` through the captured passes (same numbers).
+        The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. The observation latent
+        is computed once; the passes run eagerly (:func:`~genpo_rsl.cuda_graphs.minibatch_passes`) or, with
+        ``cuda_graphs``, as their captured replay (same numbers).
         """
         policy, graphs = self.flow_policy, self.flow_graphs
-        if graphs is None:
-            log_prob, z = policy.log_prob(batch.obs, batch.dummy_actions)
-            gap = policy.halves_gap(self.compression_rows(batch.obs))
-            return log_prob, z, gap, policy.exact_entropy(batch.obs)
         cond = policy.flow_condition(batch.obs)
         cond_gap = cond[: self.compression_count(cond.shape[0])]
         z_gap = policy.flow.sample_latent(cond_gap.shape[0], cond_gap)
-        return (*graphs.passes(batch.dummy_actions, cond, z_gap, cond_gap), policy.flow.entropy(cond))
+        if graphs is None:
+            passes = minibatch_passes(policy.flow, batch.dummy_actions, cond, z_gap, cond_gap)
+        else:
+            passes = graphs.passes(batch.dummy_actions, cond, z_gap, cond_gap)
+        return (*passes, policy.flow.entropy(cond))
 
     def update(self) -> dict[str, float]:
         """Run the PPO epochs on the flow likelihood; return mean losses and GenPO diagnostics."""

@@ -23,8 +23,19 @@ def sample_flow(flow: GenPOFlow, cond: torch.Tensor) -> tuple[torch.Tensor, torc
     return flow(z, cond), z, flow.latent_log_prob(z, cond)
 
 
+def minibatch_passes(
+    flow: GenPOFlow, dummy: torch.Tensor, cond: torch.Tensor, z_gap: torch.Tensor, cond_gap: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return ``(log π(ã|c), F⁻¹(ã), x_N − y_N)`` with ``(x_N, y_N) = F(z_gap | cond_gap)``: the flow work of one
+    update minibatch (the likelihood of the stored actions and the halves' gap of fresh samples)."""
+    log_prob, z = flow.log_prob(dummy, cond)
+    fresh = flow(z_gap, cond_gap)
+    d = flow.action_dim
+    return log_prob, z, fresh[:, :d] - fresh[:, d:]
+
+
 class FlowPasses(nn.Module):
-    """The flow work of one update minibatch: the likelihood of the stored actions and the halves' gap of new ones."""
+    """:func:`minibatch_passes` as a module (what ``torch.cuda.make_graphed_callables`` captures)."""
 
     def __init__(self, flow: GenPOFlow) -> None:
         """Wrap ``flow`` (parameters shared, not copied)."""
@@ -34,11 +45,8 @@ class FlowPasses(nn.Module):
     def forward(
         self, dummy: torch.Tensor, cond: torch.Tensor, z_gap: torch.Tensor, cond_gap: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã|c), F⁻¹(ã), x_N − y_N)`` with ``(x_N, y_N) = F(z_gap | cond_gap)``."""
-        log_prob, z = self.flow.log_prob(dummy, cond)
-        fresh = self.flow(z_gap, cond_gap)
-        d = self.flow.action_dim
-        return log_prob, z, fresh[:, :d] - fresh[:, d:]
+        """Return :func:`minibatch_passes` of the wrapped flow."""
+        return minibatch_passes(self.flow, dummy, cond, z_gap, cond_gap)
 
 
 class FlowGraphs:

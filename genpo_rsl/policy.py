@@ -59,10 +59,6 @@ class FlowPolicy:
         with torch.no_grad():  # a trained σ of z ~ N(0, diag σ²), averaged over dimensions (and states)
             return {**spreads, "base_scale": self.flow.base_noise.mean_scale(cond)}
 
-    def exact_entropy(self, obs: TensorDict) -> torch.Tensor:
-        """Return the exact entropy of the doubled action ``H(ã | s)`` per state ``[B]`` (differentiable in σ)."""
-        return self.flow.entropy(self.flow_condition(obs))
-
 
 @torch.no_grad()
 def per_state_std(draw: Callable[[torch.Tensor], torch.Tensor], cond: torch.Tensor) -> torch.Tensor:

@@ -128,16 +128,16 @@ def test_nan_new_log_probs_stop_before_any_optimizer_step(tmp_path, monkeypatch)
     runner = small_runner()
     alg = runner.alg
     states = record_states(alg)
-    log_prob = alg.actor.log_prob
+    log_prob = alg.actor.flow.log_prob  # what the update evaluates on the stored actions
 
-    def log_prob_going_bad(obs, actions):
-        value, z = log_prob(obs, actions)
+    def log_prob_going_bad(actions, cond):
+        value, z = log_prob(actions, cond)
         if alg.iteration == 2:
             value = value.clone()
             value[:5] = float("-inf")
         return value, z
 
-    alg.actor.log_prob = log_prob_going_bad  # type: ignore[method-assign]
+    alg.actor.flow.log_prob = log_prob_going_bad  # type: ignore[method-assign]
     with pytest.raises(GenPONumericalError, match=r"iteration 2: 5 of 64 new log-probs of the update are non-finite"):
         runner.learn(5)
     for key, value in alg.actor.state_dict().items():  # the failing minibatch took no step
