@@ -46,7 +46,7 @@ class GenPOActorCfg(RslRlMLPModelCfg):
     base_scale: Literal["fixed", "learned", "per_dim", "state"] | None = None
     """Scale σ of the base noise z ~ N(0, diag σ²): "fixed" (the paper's flow), "learned" (one σ), "per_dim" (one σ
     per action dimension) or "state" (σ(s) from a small head, bounded); the log-density stays exact in every mode.
-    None: the package default ("fixed"). See genpo_rsl.base_noise."""
+    None: the package default ("fixed"). See genpo_rsl.modules.base_noise."""
 
     learn_base_scale: bool | None = None
     """Alias: True is base_scale="learned", False is "fixed" (None: not set)."""
@@ -58,7 +58,7 @@ class GenPOActorCfg(RslRlMLPModelCfg):
     """[min, max] of σ, a clamp like rsl_rl's std_range (None: [1e-6, 1e6]; "state": its bounds, [0.01, 2.0])."""
 
     flow_cfg: dict | None = None
-    """Optional flow sub-config with a ``class_name`` (default ``genpo_rsl.flow:GenPOFlow``) and its keys, e.g.
+    """Optional flow sub-config with a ``class_name`` (default ``genpo_rsl.modules.flow:GenPOFlow``) and its keys, e.g.
     ``{"learn_base_scale": True}``; a key may not be given both here and at the top level."""
 
     inference_mode: Literal["zero_noise", "sample"] = "zero_noise"

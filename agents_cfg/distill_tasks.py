@@ -35,7 +35,7 @@ class GenPODistillationAlgorithmCfg(RslRlDistillationAlgorithmCfg):
     loss_type: str = "nll"
     """Negative likelihood bound of the teacher's action under the flow (the only loss of GenPODistillation)."""
     dequant_std: float = 0.5
-    """σ of the lift ``ã = (a + u, a − u)`` of a teacher action ``a`` (genpo_rsl.cloning)."""
+    """σ of the lift ``ã = (a + u, a − u)`` of a teacher action ``a`` (genpo_rsl.warm_start.cloning)."""
 
 
 @configclass

@@ -19,7 +19,7 @@ from rsl_rl.models import MLPModel
 from tensordict import TensorDict
 
 from genpo_rsl import GenPOActor
-from genpo_rsl.mish import Mish
+from genpo_rsl.modules.mish import Mish
 
 SIZES = {"ant": (60, 8), "humanoid": (87, 21)}
 HIDDEN = [400, 200, 100]

@@ -15,8 +15,8 @@ import contextlib
 
 import torch
 
-from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.precision import flow_precision
+from genpo_rsl.modules.flow import GenPOFlow
+from genpo_rsl.utils.precision import flow_precision
 
 SIZES = {"ant": (60, 8, [400, 200, 100]), "humanoid": (87, 21, [400, 200, 100]), "h1": (256, 19, [512, 256, 128])}
 ROLLOUT_ROWS, ROLLOUT_STEPS = 4096, 8

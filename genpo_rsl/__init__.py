@@ -1,7 +1,9 @@
 """GenPO for stock rsl-rl-lib: an invertible flow policy and a PPO subclass, selected by ``class_name``.
 
-One core (:mod:`genpo_rsl.flow`, :mod:`genpo_rsl.policy`, :mod:`genpo_rsl.objective`, :mod:`genpo_rsl.core`) and one
-thin adapter per rsl-rl-lib major version, picked from the installed version:
+Laid out by role, as rsl_rl is: :mod:`genpo_rsl.algorithms` (GenPO's update, FPO++, distillation),
+:mod:`genpo_rsl.modules` (the flow and its parts), :mod:`genpo_rsl.models` (the rsl-rl-lib 5.x actors),
+:mod:`genpo_rsl.warm_start` (cloning, demonstrations, AWR), :mod:`genpo_rsl.utils`, and :mod:`genpo_rsl.rsl3` (the
+rsl-rl-lib 3.x adapter over the same modules). The classes of the installed major version are exported here:
 
 - rsl-rl-lib 5.x: ``class_name="genpo_rsl:GenPO"`` (algorithm) and ``"genpo_rsl:GenPOActor"`` (actor);
   ``"genpo_rsl:GenPODistillation"`` distils any stock teacher into a GenPO student (``DistillationRunner``);
@@ -12,11 +14,12 @@ thin adapter per rsl-rl-lib major version, picked from the installed version:
 The other version's class names raise an ``ImportError`` naming both versions.
 """
 
-from genpo_rsl.cloning import behavior_clone
-from genpo_rsl.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
-from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.health import GenPONumericalError
-from genpo_rsl.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
+from genpo_rsl import _moved
+from genpo_rsl.algorithms.health import GenPONumericalError
+from genpo_rsl.modules.flow import GenPOFlow
+from genpo_rsl.utils.rsl_version import SUPPORTED_MAJORS, rsl_rl_major, rsl_rl_version, wrong_adapter_error
+from genpo_rsl.warm_start.cloning import behavior_clone
+from genpo_rsl.warm_start.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
 
 if rsl_rl_major() == 3:
     from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
@@ -32,7 +35,10 @@ if rsl_rl_major() == 3:
         "load_demonstrations",
     ]
 elif rsl_rl_major() == 5:
-    from genpo_rsl.rsl5 import FPO, FPOActor, GenPO, GenPOActor, GenPODistillation
+    from genpo_rsl.algorithms.distillation import GenPODistillation
+    from genpo_rsl.algorithms.fpo import FPO
+    from genpo_rsl.algorithms.genpo_rsl5 import GenPO
+    from genpo_rsl.models import FPOActor, GenPOActor
 
     __all__ = [
         "FPO",
@@ -52,6 +58,8 @@ else:
         f"genpo_rsl supports rsl-rl-lib {' and '.join(f'{m}.x' for m in SUPPORTED_MAJORS)}; "
         f"installed rsl-rl-lib is {rsl_rl_version()}."
     )
+_moved.install()
+
 __version__ = "0.3.0"
 """The package version (pyproject.toml reads it from here)."""
 

@@ -143,7 +143,7 @@ def clone_gaussian(
     """Return rsl_rl's Gaussian ``MLPModel`` fitted to ``(obs, actions)`` by maximum likelihood (the baseline)."""
     from rsl_rl.models import MLPModel
 
-    from genpo_rsl.gaussian_cloning import gaussian_clone
+    from genpo_rsl.warm_start.gaussian_cloning import gaussian_clone
 
     gauss_cfg = {"class_name": "GaussianDistribution", "init_std": 1.0}
     model = MLPModel(obs, {"actor": ["policy"]}, "actor", actions.shape[1], [64, 64], "elu", distribution_cfg=gauss_cfg)

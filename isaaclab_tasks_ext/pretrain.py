@@ -8,11 +8,11 @@ The actor and critic are built by rsl_rl's ``OnPolicyRunner`` from the task's ``
 them), without starting the simulator. With the default ``--agent genpo`` the flow actor is fitted by exact-likelihood
 cloning (:func:`genpo_rsl.behavior_clone`). When the dataset has rewards, the critic is fitted to the Monte-Carlo
 returns (``--critic_epochs``, γ of the agent config), so fine-tuning does not start from a random critic; with
-``--awr_beta`` the cloning is advantage-weighted (:mod:`genpo_rsl.offline`). Several ``--dataset`` files (e.g.
+``--awr_beta`` the cloning is advantage-weighted (:mod:`genpo_rsl.warm_start.offline`). Several ``--dataset`` files (e.g.
 recordings of an early and a late checkpoint) are cloned as one dataset.
 
 The Gaussian baseline: ``--agent rsl_rl_cfg_entry_point`` clones the same data (same critic fit and weights) into the
-stock PPO actor of the task (rsl_rl's ``MLPModel`` with its Gaussian, :mod:`genpo_rsl.gaussian_cloning`) by maximum
+stock PPO actor of the task (rsl_rl's ``MLPModel`` with its Gaussian, :mod:`genpo_rsl.warm_start.gaussian_cloning`) by maximum
 likelihood, its std not below a floor: ``--init_std_from`` a GenPO clone's per-state spread on the dataset states
 (the fair baseline: both fine-tunings start as sharp) or an explicit ``--init_std``.
 
@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.cloning import behavior_clone
-from genpo_rsl.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
-from genpo_rsl.gaussian_cloning import current_std, gaussian_clone, gaussian_distribution
-from genpo_rsl.offline import awr_weights, fit_critic, monte_carlo_returns
-from genpo_rsl.policy import SPREAD_STATES, FlowPolicy
+from genpo_rsl.modules.policy import SPREAD_STATES, FlowPolicy
+from genpo_rsl.warm_start.cloning import behavior_clone
+from genpo_rsl.warm_start.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
+from genpo_rsl.warm_start.gaussian_cloning import current_std, gaussian_clone, gaussian_distribution
+from genpo_rsl.warm_start.offline import awr_weights, fit_critic, monte_carlo_returns
 from isaaclab_tasks_ext.agents import GENPO, PPO
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def agent_config(task: str, device: str, agent: str = GENPO.agent_key) -> dict:
     from isaaclab_rl.rsl_rl.utils import to_dict
     from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
 
-    from genpo_rsl.rsl_version import rsl_rl_version
+    from genpo_rsl.utils.rsl_version import rsl_rl_version
     from isaaclab_tasks_ext.preflight import check_task_and_agent
     from isaaclab_tasks_ext.registration import register
 
@@ -197,7 +197,7 @@ def dataset_runner(cfg: dict, obs: TensorDict, num_actions: int, device: str) ->
 def clone_spread(actor: FlowPolicy, obs: TensorDict) -> torch.Tensor:
     """Return a GenPO actor's per-state std of the env action ``[d]`` (``spreads``, what GenPO logs as its std).
 
-    Measured on :data:`~genpo_rsl.policy.SPREAD_STATES` random rows of ``obs``.
+    Measured on :data:`~genpo_rsl.modules.policy.SPREAD_STATES` random rows of ``obs``.
     """
     states = obs[torch.randperm(obs.batch_size[0], device=obs.device)[:SPREAD_STATES]]
     return actor.spreads(states)["action_std"]

@@ -14,9 +14,9 @@ import os
 import torch
 import torch.nn as nn
 
-from genpo_rsl.core import Minibatch
-from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.objective import ObjectiveCfg, genpo_loss
+from genpo_rsl.algorithms.genpo import Minibatch
+from genpo_rsl.algorithms.objective import ObjectiveCfg, genpo_loss
+from genpo_rsl.modules.flow import GenPOFlow
 
 OBS_DIM, ACTION_DIM, HIDDEN, BATCH = 4, 2, [32, 32], 64
 FLOW = {"num_flow_steps": 3, "mix_p": 0.9, "time_embed_dim": 8, "time_hidden_dims": [16]}

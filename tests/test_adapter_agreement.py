@@ -14,8 +14,8 @@ from adapter_case import (
 )
 from rsl_rl.runners import OnPolicyRunner
 
-from genpo_rsl.rsl_version import rsl_rl_major
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
+from genpo_rsl.utils.rsl_version import rsl_rl_major
 
 pytestmark = pytest.mark.skipif(rsl_rl_major() != 5, reason="rsl-rl-lib 5.x adapter")
 

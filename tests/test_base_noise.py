@@ -17,7 +17,7 @@ from rsl_rl.runners import OnPolicyRunner
 from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPOFlow
-from genpo_rsl.base_noise import BASE_SCALES, DEFAULT_STATE_RANGE
+from genpo_rsl.modules.base_noise import BASE_SCALES, DEFAULT_STATE_RANGE
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 SIGMAS = torch.tensor([0.3, 0.7, 1.6], dtype=torch.float64)

@@ -10,8 +10,8 @@ from rsl_rl.runners import OnPolicyRunner
 from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPOActor, GenPOFlow
-from genpo_rsl.objective import COMPRESSION_FORMS
-from genpo_rsl.time_embedding import sinusoidal_embedding
+from genpo_rsl.algorithms.objective import COMPRESSION_FORMS
+from genpo_rsl.modules.time_embedding import sinusoidal_embedding
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 
@@ -135,7 +135,7 @@ def test_a_learnt_base_scale_is_logged_and_moves() -> None:
 
 
 def test_per_state_std_is_the_spread_for_a_fixed_state_not_across_states() -> None:
-    from genpo_rsl.policy import SPREAD_SAMPLES, SPREAD_STATES, per_state_std
+    from genpo_rsl.modules.policy import SPREAD_SAMPLES, SPREAD_STATES, per_state_std
 
     torch.manual_seed(0)
     cond = 100.0 * torch.randn(200, 3)  # states far apart: their spread must not leak into the per-state std

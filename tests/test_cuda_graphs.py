@@ -13,7 +13,7 @@ from rsl_rl.runners import OnPolicyRunner
 from toy_helpers import collect_rollout
 
 from bench.standin_env import StandinEnv
-from genpo_rsl.cuda_graphs import FlowGraphs
+from genpo_rsl.modules.cuda_graphs import FlowGraphs
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA graphs need a GPU")

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.modules.flow import GenPOFlow
 
 
 def make_flow(d: int, n: int, p: float, obs_dim: int = 6, dtype=torch.float32, seed: int = 0) -> GenPOFlow:

@@ -9,9 +9,9 @@ import torch
 from rsl_rl.runners import OnPolicyRunner
 from toy_helpers import collect_rollout
 
-from genpo_rsl.cfm import fpo_surrogate
-from genpo_rsl.ema import PolicyEMA
-from genpo_rsl.rsl5.fpo import EMA_TAG
+from genpo_rsl.algorithms.fpo import EMA_TAG
+from genpo_rsl.modules.cfm import fpo_surrogate
+from genpo_rsl.modules.ema import PolicyEMA
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 

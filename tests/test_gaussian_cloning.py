@@ -1,4 +1,4 @@
-"""Maximum-likelihood cloning into rsl_rl's stock Gaussian actor (``genpo_rsl.gaussian_cloning``): the baseline."""
+"""Maximum-likelihood cloning into rsl_rl's stock Gaussian actor (``genpo_rsl.warm_start.gaussian_cloning``): the baseline."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import torch
 from rsl_rl.models import MLPModel
 from tensordict import TensorDict
 
-from genpo_rsl.gaussian_cloning import current_std, gaussian_clone, gaussian_nll
+from genpo_rsl.warm_start.gaussian_cloning import current_std, gaussian_clone, gaussian_nll
 
 N, OBS = 4096, 3
 W = torch.tensor([[0.8, -0.5, 0.3], [0.2, 0.6, -0.4]])

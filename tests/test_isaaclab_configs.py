@@ -173,8 +173,8 @@ def test_genpo_defaults_equal_the_library_defaults() -> None:
     import inspect
 
     from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg
-    from genpo_rsl.core import GenPOCore
-    from genpo_rsl.flow import GenPOFlow
+    from genpo_rsl.algorithms.genpo import GenPOCore
+    from genpo_rsl.modules.flow import GenPOFlow
 
     flow = inspect.signature(GenPOFlow.__init__).parameters
     keys = ("num_flow_steps", "mix_p", "time_embed_dim", "time_embedding", "learn_base_scale", "base_scale")

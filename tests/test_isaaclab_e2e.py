@@ -27,7 +27,7 @@ import yaml  # noqa: E402
 from rsl_rl.utils import resolve_callable  # noqa: E402
 from tensordict import TensorDict  # noqa: E402
 
-from genpo_rsl.rsl5.fpo import EMA_TAG  # noqa: E402
+from genpo_rsl.algorithms.fpo import EMA_TAG  # noqa: E402
 
 BIN = Path(sys.executable).parent
 CALLBACK = ["--external_callback", "isaaclab_tasks_ext.external_callback"]

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from tensordict import TensorDict
 
 from genpo_rsl import GenPOActor
-from genpo_rsl.mish import Mish, mish
+from genpo_rsl.modules.mish import Mish, mish
 
 
 def test_mish_values_and_slope_match_torch_over_the_whole_range():
@@ -100,7 +100,7 @@ def test_runner_torch_compile_mode_compiles_the_flow_and_the_critic(tmp_path):
 def test_a_machine_that_cannot_compile_falls_back_to_eager_with_a_warning():
     from torch._dynamo.exc import BackendCompilerFailed
 
-    from genpo_rsl.flow import GenPOFlow
+    from genpo_rsl.modules.flow import GenPOFlow
 
     torch.manual_seed(0)
     flow = GenPOFlow(2, 3, [16], "mish", num_flow_steps=2, time_embed_dim=4, time_hidden_dims=[8])

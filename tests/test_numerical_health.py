@@ -13,7 +13,7 @@ from rsl_rl.runners import OnPolicyRunner
 from toy_helpers import collect_rollout
 
 from genpo_rsl import GenPO, GenPONumericalError
-from genpo_rsl.health import LAST_GOOD_PREFIX
+from genpo_rsl.algorithms.health import LAST_GOOD_PREFIX
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 NUM_ENVS, NUM_STEPS = 16, 8

@@ -12,7 +12,7 @@ import pytest
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.offline import awr_weights, monte_carlo_returns
+from genpo_rsl.warm_start.offline import awr_weights, monte_carlo_returns
 
 pytest.importorskip("isaaclab")
 pytestmark = pytest.mark.isaaclab

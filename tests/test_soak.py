@@ -23,8 +23,8 @@ import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
-from genpo_rsl.settings import ROUNDTRIP_WARN
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
+from genpo_rsl.utils.settings import ROUNDTRIP_WARN
 
 EPS32 = torch.finfo(torch.float32).eps
 UPDATES = 1000

@@ -8,7 +8,7 @@ from typing import Any
 
 from bench.gpu.common import TASKS, heading, ms, ratio, release, size_table
 from bench.gpu.iteration import build_runner, time_iterations
-from genpo_rsl.precision import flow_precision
+from genpo_rsl.utils.precision import flow_precision
 
 GRAPHS_COMPRESSION_FRACTION = 0.25
 """Section 2c's second GenPO row: the compression loss on a quarter of each minibatch (paper: all of it)."""
@@ -57,7 +57,7 @@ def graphs_section(rows_in: dict[str, Any], eager: dict[str, Any], hidden: list[
     """Return the lines of the GenPO ``cuda_graphs=True`` iteration table."""
     out = heading(
         "### 2c. One rsl_rl iteration, GenPO with CUDA graphs",
-        "GenPO with `cuda_graphs=True` (`genpo_rsl/cuda_graphs.py`: the rollout sample and each minibatch's flow "
+        "GenPO with `cuda_graphs=True` (`genpo_rsl/modules/cuda_graphs.py`: the rollout sample and each minibatch's flow "
         "passes, forward and backward, replayed as captured CUDA graphs), the same set-up as section 2; the "
         "warm-up iteration includes the capture. Eager PPO and GenPO are section 2's rows.",
     )
@@ -79,7 +79,7 @@ def tf32_section(rows_in: dict[str, Any], hidden: list[int] | None) -> list[str]
     out = heading(
         "### 2d. One rsl_rl iteration with TF32 matmuls on (what `isaaclab train` sets for rsl_rl)",
         "PPO runs in TF32. GenPO switches TF32 off for its own sampling and update unless `allow_tf32=True` "
-        "(`genpo_rsl/precision.py`; the round-trip error it would cost is in `bench/mixed_precision.py`); both GenPO "
+        "(`genpo_rsl/utils/precision.py`; the round-trip error it would cost is in `bench/mixed_precision.py`); both GenPO "
         "rows use `cuda_graphs=True`.",
     )
     header = ["task", "obs x act", "hidden", "PPO tf32 total", "GenPO graphs (fp32 flow) total", "GenPO/PPO"]

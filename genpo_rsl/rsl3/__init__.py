@@ -2,10 +2,10 @@
 
 Select them in an existing ``RslRlOnPolicyRunnerCfg`` with ``policy.class_name="genpo_rsl.GenPOActorCritic"`` and
 ``algorithm.class_name="genpo_rsl.GenPO"`` after ``import genpo_rsl`` (see :mod:`genpo_rsl.rsl3.runner_names`).
-The flow math is :class:`genpo_rsl.flow.GenPOFlow`, shared with the rsl-rl-lib 5.x adapter.
+The flow math is :class:`genpo_rsl.modules.flow.GenPOFlow`, shared with the rsl-rl-lib 5.x adapter.
 """
 
-from genpo_rsl.rsl_version import require_rsl_rl_major
+from genpo_rsl.utils.rsl_version import require_rsl_rl_major
 
 require_rsl_rl_major(3, "genpo_rsl.rsl3")
 

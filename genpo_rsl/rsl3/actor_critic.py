@@ -6,14 +6,14 @@ import torch
 from rsl_rl.modules import ActorCritic
 from tensordict import TensorDict
 
-from genpo_rsl.config_keys import accepted_keys
-from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.policy import FlowPolicy, check_finite_condition, gaussian_only
+from genpo_rsl.modules.flow import GenPOFlow
+from genpo_rsl.modules.policy import FlowPolicy, check_finite_condition, gaussian_only
 from genpo_rsl.rsl3.flow_actor import FlowActor
-from genpo_rsl.settings import build_flow, check_inference_mode, take_flat_flow_keys
+from genpo_rsl.utils.config_keys import accepted_keys
+from genpo_rsl.utils.settings import build_flow, check_inference_mode, take_flat_flow_keys
 
 SETTINGS_KEY = "actor.flow.settings"
-"""State-dict key of the flow settings (:mod:`genpo_rsl.checkpoint`): its presence marks a GenPO checkpoint."""
+"""State-dict key of the flow settings (:mod:`genpo_rsl.utils.checkpoint`): its presence marks a GenPO checkpoint."""
 LEGACY_SETTINGS_KEY = "genpo_flow_config"
 """Where genpo_rsl 0.1 stored the same settings (dropped on load; the flow's own check covers new checkpoints)."""
 

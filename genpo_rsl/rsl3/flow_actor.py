@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.modules.flow import GenPOFlow
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``GenPO`` for rsl-rl-lib 3.x: the shared :class:`~genpo_rsl.core.GenPOCore` on rsl_rl 3.x's ``PPO``."""
+"""``GenPO`` for rsl-rl-lib 3.x: the shared :class:`~genpo_rsl.algorithms.genpo.GenPOCore` on rsl_rl 3.x's ``PPO``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import torch.nn as nn
 from rsl_rl.algorithms import PPO
 from tensordict import TensorDict
 
-from genpo_rsl.core import GenPOCore, Minibatch, split_genpo_kwargs
+from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch, split_genpo_kwargs
 from genpo_rsl.rsl3.actor_critic import GenPOActorCritic
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from genpo_rsl.rsl_version import rsl_rl_major, rsl_rl_version
+from genpo_rsl.utils.rsl_version import rsl_rl_major, rsl_rl_version
 
 if rsl_rl_major() != 3:
     pytest.skip(f"rsl-rl-lib 3.x adapter; installed rsl-rl-lib is {rsl_rl_version()}", allow_module_level=True)

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 import genpo_rsl
-from genpo_rsl.flow import GenPOFlow
-from genpo_rsl.rsl_version import rsl_rl_major, rsl_rl_version
+from genpo_rsl.modules.flow import GenPOFlow
+from genpo_rsl.utils.rsl_version import rsl_rl_major, rsl_rl_version
 
 MAJOR = rsl_rl_major()
 

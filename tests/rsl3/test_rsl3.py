@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from genpo_rsl.rsl_version import rsl_rl_major, rsl_rl_version
+from genpo_rsl.utils.rsl_version import rsl_rl_major, rsl_rl_version
 
 if rsl_rl_major() != 3:
     pytest.skip(

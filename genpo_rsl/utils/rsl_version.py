@@ -1,6 +1,6 @@
 """The installed rsl-rl-lib version, and the errors for using the adapter of the other major version.
 
-genpo_rsl has one flow implementation (:mod:`genpo_rsl.flow`) and two thin adapters: the rsl-rl-lib 5.x classes
+genpo_rsl has one flow implementation (:mod:`genpo_rsl.modules.flow`) and two thin adapters: the rsl-rl-lib 5.x classes
 (``GenPOActor``, ``GenPO`` in :mod:`genpo_rsl.actor` / :mod:`genpo_rsl.genpo`) and the rsl-rl-lib 3.x classes
 (``GenPOActorCritic``, ``GenPO`` in :mod:`genpo_rsl.rsl3`, the API of IsaacLab 2.x).
 """

@@ -17,14 +17,14 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from genpo_rsl.velocity import VelocityField
+from genpo_rsl.modules.velocity import VelocityField
 
 TRUST_REGIONS = ("aspo", "ppo")
 """``"aspo"``: PPO clip for positive, SPO penalty for negative advantages (FPO++); ``"ppo"``: PPO clip for both."""
 
 
 class FlowMatchingPolicy(nn.Module):
-    """``v(x, c, τ)`` (GenPO's :class:`~genpo_rsl.velocity.VelocityField`) and its Euler sampler; no doubled action."""
+    """``v(x, c, τ)`` (GenPO's :class:`~genpo_rsl.modules.velocity.VelocityField`) and its Euler sampler; no doubled action."""
 
     def __init__(
         self,

@@ -6,10 +6,10 @@ import torch
 from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
-from genpo_rsl.config_keys import accepted_keys
-from genpo_rsl.policy import FlowPolicy, gaussian_only
-from genpo_rsl.rsl5.flow_model import FlowModel
-from genpo_rsl.settings import build_flow, take_flat_flow_keys
+from genpo_rsl.models.flow_model import FlowModel
+from genpo_rsl.modules.policy import FlowPolicy, gaussian_only
+from genpo_rsl.utils.config_keys import accepted_keys
+from genpo_rsl.utils.settings import build_flow, take_flat_flow_keys
 
 
 @gaussian_only("genpo_rsl:GenPO", "output_mean", "output_entropy", "output_distribution_params", "get_output_log_prob")
@@ -17,7 +17,7 @@ class GenPOActor(FlowPolicy, FlowModel):
     """Flow policy over the doubled action ``ã = (x, y)``; the environment receives ``(x + y) / 2``.
 
     Same constructor contract as :class:`rsl_rl.models.MLPModel`, plus the flow: ``flow_cfg`` (a sub-config with a
-    ``class_name``, default :class:`~genpo_rsl.flow.GenPOFlow`, like rsl_rl's ``distribution_cfg``) or the flat keys
+    ``class_name``, default :class:`~genpo_rsl.modules.flow.GenPOFlow`, like rsl_rl's ``distribution_cfg``) or the flat keys
     ``num_flow_steps``, ``mix_p``, ``time_embed_dim``, ``time_hidden_dims``, ``time_embedding``. The flow is
     conditioned on :meth:`get_latent` (the model's observation latent), so an encoder model (CNN, RNN) can take the
     place of :class:`MLPModel`. Train it with :class:`genpo_rsl.GenPO`; the stock Gaussian ``PPO`` cannot.

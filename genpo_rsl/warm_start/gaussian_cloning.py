@@ -3,7 +3,7 @@
 The actor is rsl_rl's ``MLPModel`` with a ``GaussianDistribution`` (a state-independent std ``σ ∈ R^d``), the one the
 stock ``PPO`` builds from a task's ``rsl_rl_cfg_entry_point``, so a clone is an ordinary rsl_rl checkpoint. Its
 likelihood is exact, ``log π(a | s) = Σ_i log N(a_i; μ_i(s), σ_i²)``, and the mean ``μ`` and ``σ`` are fitted jointly
-by (weighted) maximum likelihood with the loop of :func:`genpo_rsl.behavior_clone` (:func:`~genpo_rsl.cloning.
+by (weighted) maximum likelihood with the loop of :func:`genpo_rsl.behavior_clone` (:func:`~genpo_rsl.warm_start.cloning.
 fit_likelihood`: same normalizer fit, optimizer, minibatches, gradient clipping).
 
 **The std: learned, with a floor** ``σ_min``. After every step ``σ`` is projected onto ``σ ≥ σ_min``; after the last
@@ -16,7 +16,7 @@ plays a PPO teacher's mean, so the demonstrations have no spread and the unconst
 error, far too small for PPO fine-tuning to explore from. Why not set ``σ = σ_min``: where the demonstrations are
 noisier than the floor (stochastic or mixed-quality data) the residual is the honest spread, and a smaller σ would be
 over-confident. The fair floor for the offline → online comparison is the GenPO clone's own per-state spread of the
-environment action (``GenPOActor.spreads(obs)["action_std"]``, :func:`genpo_rsl.policy.per_state_std`: the std over
+environment action (``GenPOActor.spreads(obs)["action_std"]``, :func:`genpo_rsl.modules.policy.per_state_std`: the std over
 fresh latent draws for a fixed state, averaged over states), where GenPO fine-tuning starts from; ``genpo-pretrain
 --init_std_from`` measures it, ``--init_std`` sets an explicit value.
 """
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.cloning import fit_likelihood, prepare_demonstrations
+from genpo_rsl.warm_start.cloning import fit_likelihood, prepare_demonstrations
 
 if TYPE_CHECKING:
     from rsl_rl.models import MLPModel

@@ -10,8 +10,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from genpo_rsl.layers import mlp
-from genpo_rsl.time_embedding import TimeEmbedding
+from genpo_rsl.modules.layers import mlp
+from genpo_rsl.modules.time_embedding import TimeEmbedding
 
 
 class VelocityField(nn.Module):

@@ -8,7 +8,7 @@ Each step is two shears (determinant 1) and two triangular mixing lines (determi
     H(ã | c)       = H(N(0, diag σ²)) + 2·d·N·log p
 
 with ``c`` the conditioning (the actor's observation latent) and σ the base-noise scale
-(:mod:`genpo_rsl.base_noise`: fixed at 1 in the paper's flow, or learned, per dimension, or state-dependent).
+(:mod:`genpo_rsl.modules.base_noise`: fixed at 1 in the paper's flow, or learned, per dimension, or state-dependent).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import math
 import torch
 import torch.nn as nn
 
-from genpo_rsl.base_noise import BaseNoise, build_base_noise, saved_mode
-from genpo_rsl.checkpoint import check_saved_settings, settings_tensor
-from genpo_rsl.velocity import VelocityField
+from genpo_rsl.modules.base_noise import BaseNoise, build_base_noise, saved_mode
+from genpo_rsl.modules.velocity import VelocityField
+from genpo_rsl.utils.checkpoint import check_saved_settings, settings_tensor
 
 LEGACY_PARTS = ("input_layer.", "trunk.", "time_mlp.")
 """Parameter prefixes of genpo_rsl 0.1 checkpoints (the velocity MLP lived directly in the flow); renamed on load."""
@@ -44,8 +44,8 @@ class GenPOFlow(nn.Module):
         mix_p: Mixing coefficient ``p`` in (0, 1) (paper: 0.9).
         time_embed_dim: Size of the sinusoidal time embedding.
         time_hidden_dims: Hidden sizes of the time-embedding MLP.
-        time_embedding: ``"scaled"`` or ``"released"`` (:mod:`genpo_rsl.time_embedding`).
-        base_scale: Base-noise mode, one of :data:`genpo_rsl.base_noise.BASE_SCALES` (``None``: the default,
+        time_embedding: ``"scaled"`` or ``"released"`` (:mod:`genpo_rsl.modules.time_embedding`).
+        base_scale: Base-noise mode, one of :data:`genpo_rsl.modules.base_noise.BASE_SCALES` (``None``: the default,
             ``"fixed"``, the paper's flow).
         learn_base_scale: Alias: ``True`` is ``base_scale="learned"``, ``False`` is ``"fixed"``.
         base_scale_init: Initial σ (1: the paper's initial spread).

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.cuda_graphs import sample_flow
-from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.modules.cuda_graphs import sample_flow
+from genpo_rsl.modules.flow import GenPOFlow
 
 SPREAD_STATES, SPREAD_SAMPLES = 64, 16
 """States and latent samples per state used to measure the policy's own spread (:func:`per_state_std`)."""

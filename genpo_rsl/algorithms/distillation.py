@@ -10,10 +10,10 @@ from rsl_rl.storage import RolloutStorage
 from rsl_rl.utils import resolve_callable
 from tensordict import TensorDict
 
-from genpo_rsl.checkpoint import CHECKPOINT_TAG, settings_dict
-from genpo_rsl.cloning import dequantized_nll
-from genpo_rsl.config_keys import accepted_keys, check_keys
-from genpo_rsl.rsl5.actor import GenPOActor
+from genpo_rsl.models.genpo_actor import GenPOActor
+from genpo_rsl.utils.checkpoint import CHECKPOINT_TAG, settings_dict
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys
+from genpo_rsl.warm_start.cloning import dequantized_nll
 
 
 class GenPODistillation(Distillation):
@@ -22,7 +22,7 @@ class GenPODistillation(Distillation):
     The teacher is any stock rsl_rl model, e.g. the Gaussian ``MLPModel`` of a PPO checkpoint (the runner loads it
     from the checkpoint's ``actor_state_dict``); its deterministic action ``a_T`` is the target, and no environment
     reward is used. The student acts in the environment (``stochastic_output=True``, as in the stock algorithm) and
-    its behaviour loss is the negative likelihood bound of :mod:`genpo_rsl.cloning`,
+    its behaviour loss is the negative likelihood bound of :mod:`genpo_rsl.warm_start.cloning`,
     ``−E_u[log π((a_T + u, a_T − u) | s)] − d·log 2 − H(N(0, σ²I_d))`` with the exact flow log-density: an upper bound
     on ``−log p(a_T | s)`` in nats per sample (logged as ``behavior``).
     """

@@ -10,12 +10,12 @@ from rsl_rl.storage import RolloutStorage
 from rsl_rl.utils import resolve_callable
 from tensordict import TensorDict
 
-from genpo_rsl.cfm import TRUST_REGIONS, fpo_surrogate
-from genpo_rsl.config_keys import accepted_keys, check_keys
-from genpo_rsl.core import check_unsupported
-from genpo_rsl.ema import PolicyEMA
-from genpo_rsl.objective import adapted_learning_rate, value_loss
-from genpo_rsl.rsl5.fpo_actor import FPOActor
+from genpo_rsl.algorithms.genpo import check_unsupported
+from genpo_rsl.algorithms.objective import adapted_learning_rate, value_loss
+from genpo_rsl.models.fpo_actor import FPOActor
+from genpo_rsl.modules.cfm import TRUST_REGIONS, fpo_surrogate
+from genpo_rsl.modules.ema import PolicyEMA
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys
 
 CHECKPOINT_TAG = "fpo"
 """Top-level key of FPO checkpoints: the flow's sizes (``genpo-train``'s checkpoint check reads it)."""
@@ -30,7 +30,7 @@ class FPO(PPO):
 
     At each rollout step the actor samples an action by Euler integration and ``num_mc_samples`` pairs ``(ε_i, τ_i)``
     are drawn; their CFM losses under the rollout parameters are stored with the action. The update recomputes the
-    losses at the same pairs: ``log r_i = ℓ_i(θ_old) − ℓ_i(θ)`` (:mod:`genpo_rsl.cfm`). Implemented from FPO++:
+    losses at the same pairs: ``log r_i = ℓ_i(θ_old) − ℓ_i(θ)`` (:mod:`genpo_rsl.modules.cfm`). Implemented from FPO++:
     per-pair ratios (``per_sample_ratio=True``; ``False`` is FPO's one ratio from the mean loss), the asymmetric
     trust region (``trust_region="aspo"``: PPO clip for ``A ≥ 0``, SPO penalty for ``A < 0``) and zero-noise
     evaluation (the actor's default). No entropy term (the flow has no likelihood): ``entropy_coef`` must be 0. The
@@ -39,7 +39,7 @@ class FPO(PPO):
 
     Policy-weight EMA (``ema_decay > 0``), as FPO++'s IsaacLab runner keeps it (amazon-far/fpo-control,
     ``isaaclab_experiments/isaaclab_fpo/isaaclab_fpo/runners/on_policy_runner.py``; defaults in ``rl_cfg.py``, read in
-    the fork RPFey/fpo-control): a :class:`~genpo_rsl.ema.PolicyEMA` of the actor's parameters, updated once per
+    the fork RPFey/fpo-control): a :class:`~genpo_rsl.modules.ema.PolicyEMA` of the actor's parameters, updated once per
     learning iteration after the PPO epochs, restarted from the trained weights after ``ema_warmup_updates``
     iterations (FPO++: decay 0.95, warm-up 500). Rollouts and the ratio's old policy use the live weights; the EMA
     weights are only deployed: :meth:`get_policy` (``isaaclab play``, JIT/ONNX export) returns them after the warm-up,
@@ -47,7 +47,7 @@ class FPO(PPO):
     :data:`EMA_TAG`, so a resume continues exactly (FPO++'s own resume restarts training from the EMA weights).
 
     Args:
-        actor: The flow-matching policy (:class:`~genpo_rsl.rsl5.fpo_actor.FPOActor`).
+        actor: The flow-matching policy (:class:`~genpo_rsl.models.fpo_actor.FPOActor`).
         critic: The value model.
         storage: The rollout storage.
         num_mc_samples: Monte-Carlo pairs ``(ε, τ)`` per action (FPO++ locomotion: 16; H1/G1: 32).

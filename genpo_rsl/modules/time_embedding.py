@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from genpo_rsl.layers import mlp
+from genpo_rsl.modules.layers import mlp
 
 TIME_EMBEDDINGS = ("scaled", "released")
 """``"scaled"``: angles ``1000·t·10000^(-k/half)`` (genpo_rsl 0.1); ``"released"``: angles ``t·10000^(-k/(half-1))``,

@@ -1,4 +1,4 @@
-"""``GenPO`` for rsl-rl-lib 5.x: the shared :class:`~genpo_rsl.core.GenPOCore` on rsl_rl's ``PPO``."""
+"""``GenPO`` for rsl-rl-lib 5.x: the shared :class:`~genpo_rsl.algorithms.genpo.GenPOCore` on rsl_rl's ``PPO``."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from rsl_rl.storage import RolloutStorage
 from rsl_rl.utils import compile_model, resolve_callable
 from tensordict import TensorDict
 
-from genpo_rsl.checkpoint import CHECKPOINT_TAG, settings_dict, warm_start_view
-from genpo_rsl.config_keys import accepted_keys, check_keys
-from genpo_rsl.core import GenPOCore, Minibatch, split_genpo_kwargs
-from genpo_rsl.rsl5.actor import GenPOActor
+from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch, split_genpo_kwargs
+from genpo_rsl.models.genpo_actor import GenPOActor
+from genpo_rsl.utils.checkpoint import CHECKPOINT_TAG, settings_dict, warm_start_view
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys
 
 
 class GenPO(GenPOCore, PPO):
@@ -156,7 +156,7 @@ class GenPO(GenPOCore, PPO):
         return self.checkpoint_state()
 
     def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
-        """Load a GenPO checkpoint (or a warm start: :func:`~genpo_rsl.checkpoint.warm_start_view`).
+        """Load a GenPO checkpoint (or a warm start: :func:`~genpo_rsl.utils.checkpoint.warm_start_view`).
 
         A Gaussian PPO checkpoint or a mismatched flow gives a clear error.
         """

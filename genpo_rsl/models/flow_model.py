@@ -8,9 +8,9 @@ from rsl_rl.models import MLPModel
 from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
-from genpo_rsl.policy import check_finite_condition
-from genpo_rsl.rsl5.export import FlowPolicyExport, FlowPolicyOnnx
-from genpo_rsl.settings import check_inference_mode
+from genpo_rsl.models.export import FlowPolicyExport, FlowPolicyOnnx
+from genpo_rsl.modules.policy import check_finite_condition
+from genpo_rsl.utils.settings import check_inference_mode
 
 
 class FlowModel(MLPModel):

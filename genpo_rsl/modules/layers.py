@@ -7,7 +7,7 @@ from itertools import pairwise
 import torch.nn as nn
 from rsl_rl.utils import resolve_nn_activation
 
-from genpo_rsl.mish import Mish
+from genpo_rsl.modules.mish import Mish
 
 
 def activation_module(name: str) -> nn.Module:

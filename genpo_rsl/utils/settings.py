@@ -8,8 +8,8 @@ import warnings
 
 import torch
 
-from genpo_rsl.base_noise import check_base_scale, resolve_base_scale
-from genpo_rsl.time_embedding import TIME_EMBEDDINGS
+from genpo_rsl.modules.base_noise import check_base_scale, resolve_base_scale
+from genpo_rsl.modules.time_embedding import TIME_EMBEDDINGS
 
 INFERENCE_MODES = ("zero_noise", "sample")
 """Deterministic (``z = 0``) or sampled actions at inference / play time."""
@@ -27,7 +27,7 @@ FLAT_FLOW_KEYS = (
 )
 """Flow settings an actor config may give at its top level (merged into ``flow_cfg``)."""
 
-DEFAULT_FLOW = "genpo_rsl.flow:GenPOFlow"
+DEFAULT_FLOW = "genpo_rsl.modules.flow:GenPOFlow"
 """The flow class when ``flow_cfg`` names none."""
 
 ROUNDTRIP_WARN = 1e-4
@@ -154,7 +154,7 @@ def build_flow(
     activation: str,
     names: tuple[str, str] = ("output_dim", "hidden_dims"),
 ) -> torch.nn.Module:
-    """Check the settings and build the flow ``flow_cfg.class_name`` (default :class:`~genpo_rsl.flow.GenPOFlow`)."""
+    """Check the settings and build the flow ``flow_cfg.class_name`` (default :class:`~genpo_rsl.modules.flow.GenPOFlow`)."""
     cfg = merge_flow_cfg(who, flow_cfg, flat)
     check_flow_settings(who, action_dim, hidden_dims, cfg, names)
     flow_class = cfg.pop("class_name")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from genpo_rsl.flow import GenPOFlow
+from genpo_rsl.modules.flow import GenPOFlow
 
 Tensors = tuple[torch.Tensor, ...]
 

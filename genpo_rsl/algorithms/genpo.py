@@ -17,12 +17,18 @@ import torch
 import torch.nn as nn
 from tensordict import TensorDict
 
-from genpo_rsl.config_keys import accepted_keys
-from genpo_rsl.cuda_graphs import FlowGraphs, minibatch_passes
-from genpo_rsl.health import HealthGuard
-from genpo_rsl.objective import COMPRESSION_FORMS, ENTROPY_FORMS, ObjectiveCfg, adapted_learning_rate, genpo_loss
-from genpo_rsl.policy import FlowPolicy
-from genpo_rsl.precision import flow_precision
+from genpo_rsl.algorithms.health import HealthGuard
+from genpo_rsl.algorithms.objective import (
+    COMPRESSION_FORMS,
+    ENTROPY_FORMS,
+    ObjectiveCfg,
+    adapted_learning_rate,
+    genpo_loss,
+)
+from genpo_rsl.modules.cuda_graphs import FlowGraphs, minibatch_passes
+from genpo_rsl.modules.policy import FlowPolicy
+from genpo_rsl.utils.config_keys import accepted_keys
+from genpo_rsl.utils.precision import flow_precision
 
 
 @dataclass
@@ -100,7 +106,7 @@ class GenPOCore:
     ``(x + y) / 2``, the ratio and the KL estimate use the closed-form flow log-likelihood, the entropy term is the
     estimate ``H = −mean log π(ã_old | s)``, and a compression loss ``ν·C(x − y)`` pulls the two halves together.
     Non-finite actions, log-probs or parameters stop the run with a ``GenPONumericalError`` after the last good state
-    is written (:class:`~genpo_rsl.health.HealthGuard`).
+    is written (:class:`~genpo_rsl.algorithms.health.HealthGuard`).
     """
 
     VALUE_KEY = "value"
@@ -161,17 +167,17 @@ class GenPOCore:
         """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch, the form of ``C``, graphs.
 
         ``entropy_form``: the entropy term is the paper's estimate ``−mean log π(ã_old|s)`` (``"estimate"``) or the
-        exact entropy of the doubled action (``"exact"``, :data:`~genpo_rsl.objective.ENTROPY_FORMS`), which
+        exact entropy of the doubled action (``"exact"``, :data:`~genpo_rsl.algorithms.objective.ENTROPY_FORMS`), which
         ``entropy_coef`` then pushes through the base-noise scale σ as PPO's pushes through its std (with
         ``base_scale="fixed"`` it is a constant and does nothing).
 
         ``compression_fraction`` in (0, 1] is the share of each minibatch the compression loss is evaluated on (a
         fresh flow sample costs 2N velocity passes; 1.0 is the paper's setting). ``compression_form``: see
-        :data:`~genpo_rsl.objective.COMPRESSION_FORMS`. ``cuda_graphs``: replay the flow's rollout and minibatch
-        passes as CUDA graphs (:mod:`genpo_rsl.cuda_graphs`; same numbers as eager, fewer launches); on a CPU device
+        :data:`~genpo_rsl.algorithms.objective.COMPRESSION_FORMS`. ``cuda_graphs``: replay the flow's rollout and minibatch
+        passes as CUDA graphs (:mod:`genpo_rsl.modules.cuda_graphs`; same numbers as eager, fewer launches); on a CPU device
         it warns once and runs eagerly. ``allow_tf32``: let GenPO's rollout sampling and update use TF32 matmuls
         (``isaaclab train`` turns them on globally; GenPO switches them off for its own work unless this is True,
-        see :mod:`genpo_rsl.precision`).
+        see :mod:`genpo_rsl.utils.precision`).
         """
         self.compression_coef = compression_coef
         self.compression_fraction = compression_fraction
@@ -262,7 +268,7 @@ class GenPOCore:
         samples, the exact entropy per state.
 
         The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. The observation latent
-        is computed once; the passes run eagerly (:func:`~genpo_rsl.cuda_graphs.minibatch_passes`) or, with
+        is computed once; the passes run eagerly (:func:`~genpo_rsl.modules.cuda_graphs.minibatch_passes`) or, with
         ``cuda_graphs``, as their captured replay (same numbers).
         """
         policy, graphs = self.flow_policy, self.flow_graphs

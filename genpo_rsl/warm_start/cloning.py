@@ -21,7 +21,7 @@ from collections.abc import Callable
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.policy import FlowPolicy
+from genpo_rsl.modules.policy import FlowPolicy
 
 
 def check_demonstrations(
@@ -130,7 +130,7 @@ def behavior_clone(
     ``obs`` holds the actor's observation groups, ``actions`` is ``[n, d]``, ``weights`` ``[n]`` (≥ 0, e.g.
     advantage weights ``exp(A/β)``). The actor's observation normalizer (if any) is fitted to ``obs`` first.
     ``on_epoch(epoch, nll)`` is called after each epoch (progress output). The Gaussian counterpart (rsl_rl's stock
-    actor) is :func:`genpo_rsl.gaussian_cloning.gaussian_clone`.
+    actor) is :func:`genpo_rsl.warm_start.gaussian_cloning.gaussian_clone`.
     """
     module: torch.nn.Module = actor  # type: ignore[assignment]  # the adapters' actors are modules
     weights = prepare_demonstrations("behavior_clone", module, actor.action_dim, obs, actions, weights)

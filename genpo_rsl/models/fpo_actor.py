@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.cfm import FlowMatchingPolicy
-from genpo_rsl.policy import SPREAD_STATES, gaussian_only, per_state_std
-from genpo_rsl.rsl5.flow_model import FlowModel
+from genpo_rsl.models.flow_model import FlowModel
+from genpo_rsl.modules.cfm import FlowMatchingPolicy
+from genpo_rsl.modules.policy import SPREAD_STATES, gaussian_only, per_state_std
 
 
 @gaussian_only("genpo_rsl:FPO", "output_mean", "output_entropy", "output_distribution_params", "get_output_log_prob")
