@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import os
 
 import numpy as np
@@ -99,12 +100,23 @@ def test_compression_loss_pulls_the_halves_together() -> None:
     assert actor.halves_gap(obs).pow(2).mean().item() < 0.5 * before
 
 
-def test_compression_fraction_uses_a_subsample() -> None:
+def test_compression_fraction_uses_a_subsample(monkeypatch) -> None:
+    """The update draws fresh compression samples for ceil(0.25·B) rows of each B-row minibatch, not for all B."""
+    import genpo_rsl.algorithms.genpo as genpo_core
+
+    rows: list[tuple[int, int]] = []
+    passes = genpo_core.minibatch_passes
+
+    def recording(flow, dummy_actions, cond, z_gap, cond_gap):
+        rows.append((dummy_actions.shape[0], z_gap.shape[0]))
+        return passes(flow, dummy_actions, cond, z_gap, cond_gap)
+
+    monkeypatch.setattr(genpo_core, "minibatch_passes", recording)
     runner = make_runner(compression_fraction=0.25)
     runner.learn(2)
-    assert runner.alg.compression_fraction == 0.25
-    obs = runner.env.get_observations()
-    assert runner.alg.compression_rows(obs).batch_size[0] == 16
+    alg = runner.alg
+    assert len(rows) == 2 * alg.num_learning_epochs * alg.num_mini_batches
+    assert all(gap == math.ceil(0.25 * batch) and gap < batch for batch, gap in rows), rows
 
 
 # -- checkpoints ----------------------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from rsl_rl.storage import RolloutStorage
 from rsl_rl.utils import resolve_callable
 from tensordict import TensorDict
 
-from genpo_rsl.algorithms.genpo import check_unsupported
-from genpo_rsl.algorithms.objective import adapted_learning_rate, value_loss
+from genpo_rsl.algorithms.genpo_args import check_unsupported
+from genpo_rsl.algorithms.objective import value_loss
+from genpo_rsl.algorithms.update_loop import UpdateLoop
 from genpo_rsl.models.fpo_actor import FPOActor
 from genpo_rsl.modules.cfm import TRUST_REGIONS, fpo_surrogate
 from genpo_rsl.modules.ema import PolicyEMA
@@ -25,7 +26,7 @@ EMA_TAG = "fpo_ema"
 the live actor weights (``live_actor_state_dict``); the checkpoint's ``actor_state_dict`` is the deployed policy."""
 
 
-class FPO(PPO):
+class FPO(UpdateLoop, PPO):
     """FPO++ (Yi, Choi et al. 2026) on rsl_rl's PPO: the ratio comes from conditional flow-matching losses.
 
     At each rollout step the actor samples an action by Euler integration and ``num_mc_samples`` pairs ``(ε_i, τ_i)``
@@ -127,28 +128,26 @@ class FPO(PPO):
         return actions
 
     def update(self) -> dict[str, float]:
-        """Run the PPO epochs on the FPO++ ratio; return mean losses and FPO diagnostics."""
-        sums: dict[str, torch.Tensor] = {}
-        count = 0
-        for batch in self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs):
-            if count == 0:
+        """Run the PPO epochs on the FPO++ ratio (:class:`~genpo_rsl.algorithms.update_loop.UpdateLoop`); return mean
+        losses and FPO diagnostics. With the EMA, it is updated once after the epochs."""
+
+        def loss_and_spread(batch: RolloutStorage.Batch, first: bool) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+            if first:
                 self.actor.measure_spread(batch.observations)  # type: ignore[arg-type]
-            terms = self.minibatch_step(batch, first=count == 0)
-            for key, value in terms.items():
-                sums[key] = sums[key] + value.detach() if key in sums else value.detach()
-            count += 1
+            return self.minibatch_loss(batch, first)
+
+        batches = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
+        sums, count = self.run_epochs(batches, loss_and_spread)
         obs = self.storage.observations.flatten(0, 1)  # type: ignore[union-attr]
         self.actor.update_normalization(obs)
         self.critic.update_normalization(obs)  # type: ignore[operator]
         self.storage.clear()
         if self.ema is not None:
             self.ema.update(self._raw_actor)
-        losses = {k: v.item() / count for k, v in sums.items()}
-        losses["ratio_first_minibatch"] = sums["ratio_first_minibatch"].item()
-        return losses
+        return self.mean_terms(sums, count, first_only=["ratio_first_minibatch"])
 
-    def minibatch_step(self, batch: RolloutStorage.Batch, first: bool) -> dict[str, torch.Tensor]:
-        """Compute the FPO++ loss of one minibatch, adapt the learning rate and take an optimizer step."""
+    def minibatch_loss(self, batch: RolloutStorage.Batch, first: bool) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """Return the FPO++ loss of one minibatch and its logged terms; adapt the learning rate on its KL estimate."""
         eps_flat, tau, old_losses = batch.old_distribution_params  # type: ignore[misc]
         eps = eps_flat.view(tau.shape[0], tau.shape[1], -1)
         cond = self.actor.flow_condition(batch.observations)  # type: ignore[arg-type]
@@ -161,21 +160,12 @@ class FPO(PPO):
             advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
         ratio = torch.exp(log_ratio.detach())
         kl = ((ratio - 1.0) - log_ratio.detach()).mean()
-        if self.desired_kl is not None and self.schedule == "adaptive":
-            self.learning_rate = adapted_learning_rate(self.learning_rate, kl.item(), self.desired_kl)
-            for group in self.optimizer.param_groups:
-                group["lr"] = self.learning_rate
+        self.adapt_learning_rate(kl)
         surrogate = fpo_surrogate(log_ratio, advantages, self.clip_param, self.trust_region)
         values = self.critic(batch.observations)
         v_loss = value_loss(values, batch.values, batch.returns, self.clip_param, self.use_clipped_value_loss)  # type: ignore[arg-type]
-        loss = surrogate + self.value_loss_coef * v_loss
-        self.optimizer.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(self.actor.parameters(), self.max_grad_norm)
-        nn.utils.clip_grad_norm_(self.critic.parameters(), self.max_grad_norm)
-        self.optimizer.step()
         clipped = ((ratio - 1.0).abs() > self.clip_param).float().mean()
-        return {
+        return surrogate + self.value_loss_coef * v_loss, {
             "surrogate": surrogate.detach(),
             "value": v_loss.detach(),
             "kl": kl,

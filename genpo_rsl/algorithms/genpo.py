@@ -1,15 +1,18 @@
-"""The GenPO algorithm once, for both rsl-rl-lib adapters: act, the minibatch step, the update loop, the LR rule.
+"""GenPO's update, once for both rsl-rl-lib adapters: rollout act, the minibatch loss, the update (docs/algorithm.md).
 
-An adapter (``genpo_rsl.rsl5.GenPO``, ``genpo_rsl.rsl3.GenPO``) is ``class GenPO(GenPOCore, PPO)`` for its rsl_rl
-version and only translates rsl_rl's API: it yields :class:`Minibatch` es from its storage, evaluates its critic,
-clips gradients as its stock PPO does, and writes checkpoints in its runner's format.
+Read top to bottom: :meth:`GenPOCore.sample_checked` is a rollout step, :meth:`GenPOCore.minibatch_loss` one
+minibatch of the loss (the flow passes, the KL for the learning rate, :func:`~genpo_rsl.algorithms.objective.genpo_loss`),
+:meth:`GenPOCore.update` the epochs (run by :class:`~genpo_rsl.algorithms.update_loop.UpdateLoop`, shared with
+FPO++). An adapter (:class:`genpo_rsl.algorithms.genpo_rsl5.GenPO`, :class:`genpo_rsl.rsl3.genpo.GenPO`) is
+``class GenPO(GenPOCore, PPO)`` for its rsl_rl version and only translates rsl_rl's API: it yields
+:class:`Minibatch` es from its storage, evaluates its critic, and writes checkpoints in its runner's format.
 """
 
 from __future__ import annotations
 
-import inspect
 import math
 import warnings
+from abc import ABCMeta, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,16 +21,10 @@ import torch.nn as nn
 from tensordict import TensorDict
 
 from genpo_rsl.algorithms.health import HealthGuard
-from genpo_rsl.algorithms.objective import (
-    COMPRESSION_FORMS,
-    ENTROPY_FORMS,
-    ObjectiveCfg,
-    adapted_learning_rate,
-    genpo_loss,
-)
+from genpo_rsl.algorithms.objective import ObjectiveCfg, genpo_loss
+from genpo_rsl.algorithms.update_loop import UpdateLoop
 from genpo_rsl.modules.cuda_graphs import FlowGraphs, minibatch_passes
 from genpo_rsl.modules.policy import FlowPolicy
-from genpo_rsl.utils.config_keys import accepted_keys
 from genpo_rsl.utils.precision import flow_precision
 
 
@@ -48,58 +45,7 @@ class Minibatch:
     old_values: torch.Tensor
 
 
-def check_genpo_args(
-    compression_coef: float,
-    compression_fraction: float,
-    compression_form: str,
-    cuda_graphs: bool,
-    allow_tf32: bool,
-    entropy_form: str = "estimate",
-) -> None:
-    """Raise ``ValueError`` naming the bad GenPO setting and what is allowed."""
-    for name, value in (("cuda_graphs", cuda_graphs), ("allow_tf32", allow_tf32)):
-        if not isinstance(value, bool):
-            raise ValueError(f"GenPO: {name}={value!r} is invalid; allowed: True or False.")
-    if compression_form not in COMPRESSION_FORMS:
-        raise ValueError(
-            f"GenPO: compression_form={compression_form!r} is invalid; allowed: {list(COMPRESSION_FORMS)}."
-        )
-    if entropy_form not in ENTROPY_FORMS:
-        raise ValueError(f"GenPO: entropy_form={entropy_form!r} is invalid; allowed: {list(ENTROPY_FORMS)}.")
-    if not 0.0 < compression_fraction <= 1.0:
-        raise ValueError(f"GenPO: compression_fraction={compression_fraction!r} is invalid; allowed: 0 < f <= 1.")
-    if compression_coef < 0.0:
-        raise ValueError(f"GenPO: compression_coef={compression_coef!r} is invalid; allowed: >= 0.")
-
-
-def check_unsupported(symmetry_cfg: dict | None, use_mixed_precision: bool) -> None:
-    """Raise ``ValueError`` for PPO options GenPO refuses (instead of ignoring them silently)."""
-    if symmetry_cfg:
-        raise ValueError(f"GenPO: symmetry_cfg={symmetry_cfg!r} is not supported; allowed: None.")
-    if use_mixed_precision:
-        raise ValueError(
-            "GenPO: use_mixed_precision=True is not supported: under bfloat16 autocast the flow's inverse gives back "
-            "the rollout latent only to ~1e-3 (log-prob error up to ~5e-3; float32: ~1e-5; measured at the Ant, Humanoid and H1 "
-            "sizes with mix_p=0.9, N=5: bench/mixed_precision.py), which biases the PPO ratio and the KL estimate that drives the learning rate; "
-            "allowed: False (everything runs in float32)."
-        )
-
-
-def split_genpo_kwargs(kwargs: dict) -> tuple[dict, dict]:
-    """Split constructor keywords into GenPO's own (:meth:`GenPOCore.init_genpo`) and PPO's; check GenPO's.
-
-    PPO options GenPO refuses (``symmetry_cfg``, ``use_mixed_precision``) are checked and taken out.
-    """
-    check_unsupported(kwargs.get("symmetry_cfg"), kwargs.get("use_mixed_precision", False))
-    names = accepted_keys(GenPOCore.init_genpo)
-    genpo = {k: v for k, v in kwargs.items() if k in names}
-    defaults = {k: p.default for k, p in inspect.signature(GenPOCore.init_genpo).parameters.items() if k in names}
-    check_genpo_args(**{**defaults, **genpo})
-    dropped = names | {"symmetry_cfg", "use_mixed_precision"}
-    return genpo, {k: v for k, v in kwargs.items() if k not in dropped}
-
-
-class GenPOCore:
+class GenPOCore(UpdateLoop, metaclass=ABCMeta):
     """GenPO (Ding et al., NeurIPS 2025) on top of an rsl_rl ``PPO``: PPO on the exact flow likelihood.
 
     Differences to PPO: the storage holds the 2d dummy action ``ã`` and its latent, the environment receives
@@ -117,41 +63,44 @@ class GenPOCore:
     compression_form: str
     cuda_graphs: bool
     health: HealthGuard
+    # PPO's fields the loss reads (set by the adapter's PPO.__init__)
+    clip_param: float
+    value_loss_coef: float
+    entropy_coef: float
+    use_clipped_value_loss: bool
+    normalize_advantage_per_mini_batch: bool
+    storage: object
 
-    # -- what an adapter provides --------------------------------------------------------------------------------
+    # -- what an adapter provides (abstract: an adapter that misses one cannot be instantiated) --------------------
 
     @property
+    @abstractmethod
     def flow_policy(self) -> FlowPolicy:
         """Return the flow actor (the module holding the flow)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def minibatches(self) -> Iterator[Minibatch]:
         """Yield the update's minibatches (all epochs) from the rollout storage."""
-        raise NotImplementedError
 
+    @abstractmethod
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
         """Return the critic's values ``[B, 1]`` with gradient."""
-        raise NotImplementedError
 
-    def clip_gradients(self) -> None:
-        """Clip the gradient norm as the adapter's stock PPO does."""
-        raise NotImplementedError
-
-    def checkpoint_state(self) -> dict:
-        """Return the runner checkpoint of the current state (no finiteness check)."""
-        raise NotImplementedError
-
-    def finish_update(self) -> None:
-        """Update the observation normalizers from the rollout and clear the storage."""
-        raise NotImplementedError
-
-    def named_models(self) -> dict[str, nn.Module]:
-        """Return the trained modules by name (their parameters are checked after each update)."""
-        raise NotImplementedError
-
+    @abstractmethod
     def rollout_dummy_actions(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Return the stored dummy actions and log-probs of the rollout."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def finish_update(self) -> None:
+        """Update the observation normalizers from the rollout and clear the storage."""
+
+    @abstractmethod
+    def named_models(self) -> dict[str, nn.Module]:
+        """Return the trained modules by name (their parameters are checked after each update)."""
+
+    @abstractmethod
+    def checkpoint_state(self) -> dict:
+        """Return the runner checkpoint of the current state (no finiteness check)."""
 
     # -- set-up --------------------------------------------------------------------------------------------------
 
@@ -164,20 +113,20 @@ class GenPOCore:
         allow_tf32: bool = False,
         entropy_form: str = "estimate",
     ) -> None:
-        """Set the GenPO settings (after ``PPO.__init__``): ν, the share of each minibatch, the form of ``C``, graphs.
+        """Set the GenPO settings (after ``PPO.__init__``); the adapters check them first (:mod:`.genpo_args`).
 
-        ``entropy_form``: the entropy term is the paper's estimate ``−mean log π(ã_old|s)`` (``"estimate"``) or the
-        exact entropy of the doubled action (``"exact"``, :data:`~genpo_rsl.algorithms.objective.ENTROPY_FORMS`), which
-        ``entropy_coef`` then pushes through the base-noise scale σ as PPO's pushes through its std (with
-        ``base_scale="fixed"`` it is a constant and does nothing).
-
-        ``compression_fraction`` in (0, 1] is the share of each minibatch the compression loss is evaluated on (a
-        fresh flow sample costs 2N velocity passes; 1.0 is the paper's setting). ``compression_form``: see
-        :data:`~genpo_rsl.algorithms.objective.COMPRESSION_FORMS`. ``cuda_graphs``: replay the flow's rollout and minibatch
-        passes as CUDA graphs (:mod:`genpo_rsl.modules.cuda_graphs`; same numbers as eager, fewer launches); on a CPU device
-        it warns once and runs eagerly. ``allow_tf32``: let GenPO's rollout sampling and update use TF32 matmuls
-        (``isaaclab train`` turns them on globally; GenPO switches them off for its own work unless this is True,
-        see :mod:`genpo_rsl.utils.precision`).
+        Args:
+            compression_coef: ν, the weight of the compression loss ``C(x − y)``.
+            compression_fraction: Share in (0, 1] of each minibatch the compression loss is evaluated on (a fresh
+                flow sample costs 2N velocity passes; 1.0 is the paper's setting).
+            compression_form: ``C``, one of :data:`~genpo_rsl.algorithms.objective.COMPRESSION_FORMS`.
+            cuda_graphs: Replay the flow's rollout and minibatch passes as CUDA graphs (same numbers as eager,
+                fewer launches); on a CPU device it warns once and runs eagerly.
+            allow_tf32: Let GenPO's sampling and update use TF32 matmuls (``isaaclab train`` turns them on
+                globally; GenPO switches them off for its own work unless this is True: :mod:`genpo_rsl.utils.precision`).
+            entropy_form: The paper's estimate ``−mean log π(ã_old|s)`` (``"estimate"``) or the exact entropy of the
+                doubled action (``"exact"``), which ``entropy_coef`` pushes through the base-noise scale σ as PPO's
+                pushes through its std (a constant with ``base_scale="fixed"``).
         """
         self.compression_coef = compression_coef
         self.compression_fraction = compression_fraction
@@ -186,20 +135,20 @@ class GenPOCore:
         self.allow_tf32 = allow_tf32
         self.entropy_form = entropy_form
         self._flow_graphs: FlowGraphs | None = None
-        self.health = HealthGuard(self._snapshot, self.gpu_global_rank)  # type: ignore[attr-defined]
+        self.health = HealthGuard(self._snapshot, self.gpu_global_rank)
         self.health.owner = self
 
     @property
     def objective(self) -> ObjectiveCfg:
         """Return the loss coefficients (read from the PPO fields, so schedules that change them are honoured)."""
         return ObjectiveCfg(
-            clip_param=self.clip_param,  # type: ignore[attr-defined]
-            value_loss_coef=self.value_loss_coef,  # type: ignore[attr-defined]
-            entropy_coef=self.entropy_coef,  # type: ignore[attr-defined]
+            clip_param=self.clip_param,
+            value_loss_coef=self.value_loss_coef,
+            entropy_coef=self.entropy_coef,
             compression_coef=self.compression_coef,
             compression_form=self.compression_form,
-            use_clipped_value_loss=self.use_clipped_value_loss,  # type: ignore[attr-defined]
-            normalize_advantage_per_mini_batch=self.normalize_advantage_per_mini_batch,  # type: ignore[attr-defined]
+            use_clipped_value_loss=self.use_clipped_value_loss,
+            normalize_advantage_per_mini_batch=self.normalize_advantage_per_mini_batch,
             entropy_form=self.entropy_form,
         )
 
@@ -211,7 +160,7 @@ class GenPOCore:
         if not self.cuda_graphs:
             return None
         if self._flow_graphs is None:
-            device = self.device  # type: ignore[attr-defined]
+            device = self.device
             if torch.device(device).type != "cuda":
                 warnings.warn(
                     f"GenPO: cuda_graphs=True needs a CUDA device; running eagerly on {device}.", stacklevel=2
@@ -230,7 +179,7 @@ class GenPOCore:
             else:
                 dummy, z, log_prob = graphs.sample(self.flow_policy.flow_condition(obs))
         if not bool(torch.isfinite(dummy).all() & torch.isfinite(log_prob).all()):  # one sync per step
-            step = f" at rollout step {self.storage.step}"  # type: ignore[attr-defined]
+            step = f" at rollout step {getattr(self.storage, 'step', '?')}"
             self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob}, step)
         return dummy, z, log_prob
 
@@ -291,25 +240,15 @@ class GenPOCore:
         dummy, log_prob = self.rollout_dummy_actions()
         self.health.check({"rollout dummy actions": dummy, "rollout log-probs": log_prob})
         self.health.keep()
-        sums: dict[str, torch.Tensor] = {}  # summed on the device, read once at the end (no per-term sync)
-        count = 0
         spreads: dict[str, torch.Tensor] = {}
-        for step, batch in enumerate(self.minibatches()):
-            if step == 0:
-                spreads = self.flow_policy.spreads(batch.obs)
+
+        def loss_and_spreads(batch: Minibatch, first: bool) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+            if first:  # the policy's own spread at the rollout parameters, logged and shown as the action std
+                spreads.update(self.flow_policy.spreads(batch.obs))
                 self.flow_policy.action_spread = spreads["action_std"]
-            loss, terms = self.minibatch_loss(batch, first=step == 0)
-            self.optimizer.zero_grad()  # type: ignore[attr-defined]
-            loss.backward()
-            self.before_step(batch, terms)
-            if self.is_multi_gpu:  # type: ignore[attr-defined]
-                self.reduce_parameters()  # type: ignore[attr-defined]
-            self.clip_gradients()
-            self.optimizer.step()  # type: ignore[attr-defined]
-            self.after_step()
-            for key, value in terms.items():
-                sums[key] = sums[key] + value.detach() if key in sums else value.detach()
-            count += 1
+            return self.minibatch_loss(batch, first)
+
+        sums, count = self.run_epochs(self.minibatches(), loss_and_spreads)
         params = {
             f"values of {kind} parameter '{name}'": param.detach()
             for kind, model in self.named_models().items()
@@ -318,44 +257,17 @@ class GenPOCore:
         self.health.check(params, " after the update")
         self.finish_update()
         self.health.iteration += 1
-        losses = {(self.VALUE_KEY if k == "value" else k): v.item() / count for k, v in sums.items()}
-        losses["roundtrip_error"] = sums["roundtrip_error"].item() if count else 0.0  # first minibatch only
+        losses = self.mean_terms(sums, count, first_only=["roundtrip_error"])
+        if self.VALUE_KEY != "value":
+            losses[self.VALUE_KEY] = losses.pop("value")
         losses.update({key: value.mean().item() for key, value in spreads.items()})
         # every stored and new log-prob and parameter was checked: a non-finite value would have raised
         losses["nonfinite_fraction"] = 0.0
         return losses
 
-    def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
-        """Hook after ``backward()`` and before the gradient reduction (5.x: RND's own loss)."""
-
-    def after_step(self) -> None:
-        """Hook after ``optimizer.step()`` (5.x: RND's optimizer)."""
-
     def compression_count(self, n: int) -> int:
         """Return how many of a minibatch's ``n`` rows the compression loss uses (``compression_fraction``)."""
         return n if self.compression_fraction >= 1.0 else max(1, math.ceil(self.compression_fraction * n))
-
-    def compression_rows(self, obs: TensorDict) -> TensorDict:
-        """Return the leading ``compression_fraction`` of the (already shuffled) minibatch."""
-        return obs[: self.compression_count(obs.batch_size[0])]
-
-    def adapt_learning_rate(self, kl_mean: torch.Tensor) -> None:
-        """Apply rsl_rl's adaptive learning-rate rule to the (all-reduced) KL estimate."""
-        if self.desired_kl is None or self.schedule != "adaptive":  # type: ignore[attr-defined]
-            return
-        if self.is_multi_gpu:  # type: ignore[attr-defined]
-            torch.distributed.all_reduce(kl_mean, op=torch.distributed.ReduceOp.SUM)
-            kl_mean /= self.gpu_world_size  # type: ignore[attr-defined]
-        learning_rate = self.learning_rate  # type: ignore[has-type]
-        if self.gpu_global_rank == 0:  # type: ignore[attr-defined]
-            learning_rate = adapted_learning_rate(learning_rate, kl_mean.item(), self.desired_kl)  # type: ignore[attr-defined]
-        if self.is_multi_gpu:  # type: ignore[attr-defined]
-            lr_tensor = torch.tensor(learning_rate, device=self.device)  # type: ignore[attr-defined]
-            torch.distributed.broadcast(lr_tensor, src=0)
-            learning_rate = lr_tensor.item()
-        self.learning_rate = learning_rate
-        for param_group in self.optimizer.param_groups:  # type: ignore[attr-defined]
-            param_group["lr"] = learning_rate
 
     # -- checkpoints ---------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""``GenPO`` for rsl-rl-lib 5.x: the shared :class:`~genpo_rsl.algorithms.genpo.GenPOCore` on rsl_rl's ``PPO``."""
+"""``GenPO`` for rsl-rl-lib 5.x: GenPO's update (:class:`~genpo_rsl.algorithms.genpo.GenPOCore`) on rsl_rl's ``PPO``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from rsl_rl.storage import RolloutStorage
 from rsl_rl.utils import compile_model, resolve_callable
 from tensordict import TensorDict
 
-from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch, split_genpo_kwargs
+from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
+from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.models.genpo_actor import GenPOActor
 from genpo_rsl.utils.checkpoint import CHECKPOINT_TAG, settings_dict, warm_start_view
 from genpo_rsl.utils.config_keys import accepted_keys, check_keys
@@ -106,11 +107,6 @@ class GenPO(GenPOCore, PPO):
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
         """Return the critic's values."""
         return self.critic(obs)
-
-    def clip_gradients(self) -> None:
-        """Clip the actor's and the critic's gradient norms separately (rsl-rl-lib 5.x PPO's rule)."""
-        nn.utils.clip_grad_norm_(self.actor.parameters(), self.max_grad_norm)
-        nn.utils.clip_grad_norm_(self.critic.parameters(), self.max_grad_norm)
 
     def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
         """Train RND (if configured) on the minibatch, as PPO does."""

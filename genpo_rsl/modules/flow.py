@@ -117,10 +117,9 @@ class GenPOFlow(nn.Module):
 
         Such a checkpoint (a ``"fixed"`` flow) has no optimizer state for σ, so it resumes as a warm start.
         """
-        if not self.base_noise.learnable:
-            return False
-        keys = {k[len(prefix) :] for k in state_dict if k.startswith(prefix)}
-        return LEGACY_BASE_SCALE[0] not in keys and not any(k.startswith("base_noise.") for k in keys)
+        legacy = prefix + LEGACY_BASE_SCALE[0]  # a pre-mode learned σ
+        saved = saved_mode(state_dict, prefix + "base_noise.")
+        return self.base_noise.learnable and legacy not in state_dict and saved == "fixed"
 
     @property
     def log_det(self) -> float:

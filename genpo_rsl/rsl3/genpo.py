@@ -9,7 +9,8 @@ import torch.nn as nn
 from rsl_rl.algorithms import PPO
 from tensordict import TensorDict
 
-from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch, split_genpo_kwargs
+from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
+from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.rsl3.actor_critic import GenPOActorCritic
 
 
