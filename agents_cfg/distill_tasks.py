@@ -4,8 +4,8 @@
 
 rsl_rl's ``DistillationRunner`` with :class:`genpo_rsl.GenPODistillation`: the student is the task's GenPO actor
 (:mod:`agents_cfg.tasks`), the teacher the actor of the task's stock PPO config (``TaskRow.stock``), whose checkpoint
-``--checkpoint`` loads. No environment reward is used. The class of a task, ``<stem>GenPODistillRunnerCfg``, is built
-from those two written-out configs rather than written out a third time: a teacher must have exactly the stock
+``--checkpoint`` loads. No environment reward is used. The config of a task, ``<stem>GenPODistillRunnerCfg``, is built
+from those two configs (the task table's row and the installed stock class): a teacher must have exactly the stock
 actor's architecture to load its checkpoint, and the student is the GenPO agent a fine-tuning run continues.
 """
 
@@ -16,11 +16,9 @@ from isaaclab.utils.string import string_to_callable
 from isaaclab_rl.rsl_rl import RslRlDistillationAlgorithmCfg, RslRlDistillationRunnerCfg
 from isaaclab_tasks.utils import PresetCfg
 
-from agents_cfg import tasks
-from agents_cfg.table import TaskRow, config_getattr
-
-DISTILL_CLASS_SUFFIX = "GenPODistillRunnerCfg"
-"""Distillation config of a task: ``<stem>GenPODistillRunnerCfg`` in this module."""
+from agents_cfg.table import TaskRow
+from agents_cfg.tasks import CONFIG_CLASSES, derived_configs
+from isaaclab_tasks_ext.agents import GENPO_DISTILL
 
 
 @configclass
@@ -47,8 +45,16 @@ class GenPODistillRunnerCfg(RslRlDistillationRunnerCfg):
 
 
 def distill_cfg(row: TaskRow) -> GenPODistillRunnerCfg:
-    """Return the distillation config of ``row``'s task: its GenPO actor as student, its stock PPO actor as teacher."""
-    genpo = getattr(tasks, row.class_name)()
+    """Return the distillation config of a task: its GenPO actor as student, its stock PPO actor as teacher.
+
+    Args:
+        row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+    Returns:
+        The runner config: the GenPO config's steps per env, save interval and actor (with its observation groups),
+        the stock config's actor and actor groups as the teacher, and the experiment name ``<stock>_genpo_distill``.
+    """
+    genpo = CONFIG_CLASSES[row.key]()
     stock = string_to_callable(row.stock)()
     stock = stock.default if isinstance(stock, PresetCfg) else stock  # a stock preset: its default config
     stock_groups = getattr(stock, "obs_groups", None)  # some stock configs leave it to rsl_rl's default
@@ -56,7 +62,7 @@ def distill_cfg(row: TaskRow) -> GenPODistillRunnerCfg:
     return GenPODistillRunnerCfg(
         num_steps_per_env=genpo.num_steps_per_env,
         save_interval=genpo.save_interval,
-        experiment_name=f"{stock.experiment_name}_genpo_distill",
+        experiment_name=GENPO_DISTILL.experiment_name(row),
         obs_groups={"student": list(genpo.obs_groups["actor"]), "teacher": list(teacher_groups)},
         student=genpo.actor,
         teacher=stock.actor,
@@ -64,4 +70,4 @@ def distill_cfg(row: TaskRow) -> GenPODistillRunnerCfg:
     )
 
 
-__getattr__ = config_getattr(__name__, DISTILL_CLASS_SUFFIX, distill_cfg)
+__getattr__ = derived_configs(GENPO_DISTILL, distill_cfg)

@@ -24,10 +24,9 @@ from typing import Any
 from isaaclab_rl.rsl_rl import RslRlOnPolicyRunnerCfg
 
 from agents_cfg.fpo_tasks import fpo_cfg
-from agents_cfg.table import TaskRow, config_getattr
-
-FPO_PAPER_CLASS_SUFFIX = "FPOPaperRunnerCfg"
-"""FPO++-settings config of a task: ``<stem>FPOPaperRunnerCfg`` in this module."""
+from agents_cfg.table import PAPER, TaskRow
+from agents_cfg.tasks import derived_configs
+from isaaclab_tasks_ext.agents import FPO_PAPER
 
 FPO_PAPER_ALGORITHM: dict[str, Any] = {
     "optimizer": "adamw",
@@ -49,19 +48,35 @@ FPO_PAPER_ALGORITHM: dict[str, Any] = {
 """FPO++'s locomotion algorithm settings (its ``rl_cfg.py`` defaults, used as they are for Go2)."""
 
 FPO_PAPER_HUMANOID: dict[str, Any] = {"num_learning_epochs": 32, "num_mc_samples": 32}
-"""What FPO++'s H1 and G1 configs change."""
+"""What FPO++'s H1 and G1 configs change (applied where the paper row has ``humanoid=True``)."""
 
-HUMANOID_PAPER_ROWS = ("h1", "humanoid")
-"""Paper rows (:attr:`TaskRow.paper`) that take :data:`FPO_PAPER_HUMANOID`."""
+
+def fpo_paper_algorithm(row: TaskRow) -> dict[str, Any]:
+    """Return FPO++'s published algorithm settings for a task.
+
+    Args:
+        row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+    Returns:
+        :data:`FPO_PAPER_ALGORITHM`, with :data:`FPO_PAPER_HUMANOID` over it for a humanoid robot.
+    """
+    return {**FPO_PAPER_ALGORITHM, **(FPO_PAPER_HUMANOID if PAPER[row.paper].humanoid else {})}
 
 
 def fpo_paper_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:
-    """Return ``row``'s ``fpo`` config with FPO++'s published algorithm settings (humanoids: H1/G1's)."""
+    """Return a task's ``fpo`` config with FPO++'s published algorithm settings.
+
+    Args:
+        row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+    Returns:
+        :func:`agents_cfg.fpo_tasks.fpo_cfg` of the task with :func:`fpo_paper_algorithm` and the experiment name
+        ``<stock>_fpo_paper``.
+    """
     cfg = fpo_cfg(row)
-    cfg.experiment_name = cfg.experiment_name.removesuffix("_fpo") + "_fpo_paper"
-    humanoid = FPO_PAPER_HUMANOID if row.paper in HUMANOID_PAPER_ROWS else {}
-    cfg.algorithm = cfg.algorithm.replace(**{**FPO_PAPER_ALGORITHM, **humanoid})
+    cfg.experiment_name = FPO_PAPER.experiment_name(row)
+    cfg.algorithm = cfg.algorithm.replace(**fpo_paper_algorithm(row))
     return cfg
 
 
-__getattr__ = config_getattr(__name__, FPO_PAPER_CLASS_SUFFIX, fpo_paper_cfg)
+__getattr__ = derived_configs(FPO_PAPER, fpo_paper_cfg)

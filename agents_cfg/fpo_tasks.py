@@ -3,7 +3,7 @@ settings as the task's GenPO config (:mod:`agents_cfg.tasks`), with the flow-mat
 
     isaaclab train --rl_library rsl_rl --task Isaac-Ant-Direct --agent fpo
 
-The class of a task, ``<stem>FPORunnerCfg``, is derived from its GenPO class rather than written out again, so a
+The config of a task, ``<stem>FPORunnerCfg``, is derived from its GenPO class (both come from the task table), so a
 three-way comparison differs only in the actor and the algorithm: hidden sizes, time embedding, learning rate, γ, λ,
 clip, epochs and minibatches are the GenPO config's. FPO has no entropy term (``entropy_coef = 0``). FPO++'s own
 settings (``num_mc_samples``, ``per_sample_ratio``, ``trust_region``, the policy-weight EMA, the actor's
@@ -18,11 +18,9 @@ from typing import Literal
 from isaaclab.utils import configclass
 from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
 
-from agents_cfg import tasks
-from agents_cfg.table import TaskRow, config_getattr
-
-FPO_CLASS_SUFFIX = "FPORunnerCfg"
-"""FPO config of a task: ``<stem>FPORunnerCfg`` in this module."""
+from agents_cfg.table import TaskRow
+from agents_cfg.tasks import CONFIG_CLASSES, derived_configs
+from isaaclab_tasks_ext.agents import FPO
 
 PPO_KEYS = ("num_learning_epochs", "num_mini_batches", "learning_rate", "schedule", "gamma", "lam", "desired_kl")
 PPO_KEYS += ("max_grad_norm", "value_loss_coef", "use_clipped_value_loss", "clip_param")
@@ -69,10 +67,18 @@ class FPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
 
 
 def fpo_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:
-    """Return the FPO config of ``row``'s task: its GenPO config with the flow-matching actor and FPO algorithm."""
-    cfg = getattr(tasks, row.class_name)()
+    """Return the FPO config of a task: its GenPO config with the flow-matching actor and the FPO algorithm.
+
+    Args:
+        row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+    Returns:
+        The task's GenPO runner config with :class:`FPOActorCfg` (the GenPO actor's sizes), :class:`FPOAlgorithmCfg`
+        (the GenPO config's :data:`PPO_KEYS`) and the experiment name ``<stock>_fpo``.
+    """
+    cfg = CONFIG_CLASSES[row.key]()
     genpo_actor, genpo_alg = cfg.actor, cfg.algorithm
-    cfg.experiment_name = cfg.experiment_name.removesuffix("_genpo") + "_fpo"
+    cfg.experiment_name = FPO.experiment_name(row)
     cfg.actor = FPOActorCfg(
         hidden_dims=list(genpo_actor.hidden_dims),
         activation=genpo_actor.activation,
@@ -85,4 +91,4 @@ def fpo_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:
     return cfg
 
 
-__getattr__ = config_getattr(__name__, FPO_CLASS_SUFFIX, fpo_cfg)
+__getattr__ = derived_configs(FPO, fpo_cfg)

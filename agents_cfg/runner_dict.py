@@ -11,6 +11,13 @@ from isaaclab_rl.rsl_rl import RslRlBaseRunnerCfg, handle_deprecated_rsl_rl_cfg
 
 
 def to_runner_dict(cfg: RslRlBaseRunnerCfg) -> dict[str, Any]:
-    """Apply IsaacLab's ``handle_deprecated_rsl_rl_cfg`` to a copy of ``cfg``, then ``to_dict`` it."""
+    """Return the dict rsl_rl's runner takes.
+
+    Args:
+        cfg: A runner config (not changed).
+
+    Returns:
+        ``to_dict`` of a copy of ``cfg`` after IsaacLab's ``handle_deprecated_rsl_rl_cfg``.
+    """
     migrated = handle_deprecated_rsl_rl_cfg(copy.deepcopy(cfg), importlib.metadata.version("rsl-rl-lib"))
     return to_dict(migrated)

@@ -1,47 +1,111 @@
-"""The task ids that get a GenPO agent, with the name of their config class: plain data, no IsaacLab import.
+"""The task table: every per-task fact of the agent configs, as plain data (no IsaacLab import).
 
-Registration reads only this table (``module:Class`` strings), so registering imports nothing heavy. The settings
-themselves are written out per task in :mod:`agents_cfg.tasks`.
+Two tables: :data:`PAPER`, the GenPO paper's §3 settings per paper task, and :data:`TASKS`, one row per task id with
+its paper task, its stock rsl_rl PPO config and the stock values that differ from the shared defaults. The GenPO
+(:mod:`agents_cfg.tasks`), FPO++ (:mod:`agents_cfg.fpo_tasks`, :mod:`agents_cfg.fpo_paper_tasks`) and distillation
+(:mod:`agents_cfg.distill_tasks`) config classes are all built from these rows; the agent keys, config modules and
+class-name suffixes are the entries of :data:`isaaclab_tasks_ext.agents.AGENTS`. Registration reads only this table
+and that one, so registering imports nothing heavy.
+
+The flow settings common to all tasks (N = 5, p = 0.9, ν = 0.01, Mish) and the PPO values most stock configs share
+are the defaults of :mod:`agents_cfg.runner_cfg`, :mod:`agents_cfg.actor_cfg` and :mod:`agents_cfg.algorithm_cfg`;
+a row names only what differs (``tests/test_isaaclab_configs.py`` checks every row against the installed stock
+config and against those defaults).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-GENPO_CONFIG_MODULE = "agents_cfg.tasks"
-"""Module of the GenPO task config classes."""
 
-GENPO_CLASS_SUFFIX = "GenPORunnerCfg"
-"""GenPO config class of a task: ``<stem>GenPORunnerCfg`` (another algorithm's classes use their own suffix)."""
+@dataclass(frozen=True)
+class PaperRow:
+    """GenPO paper §3 settings of one paper task; a ``None`` time size keeps :class:`GenPOActorCfg`'s default."""
+
+    hidden_dims: tuple[int, ...]
+    """Hidden sizes of the velocity MLP and of the critic."""
+    learning_rate: float
+    gamma: float
+    entropy_coef: float
+    time_embed_dim: int | None = None
+    """Sinusoidal time-embedding size; ``None``: the actor default (32)."""
+    time_hidden_dims: tuple[int, ...] | None = None
+    """Hidden sizes of the time-embedding MLP; ``None``: the actor default ([256, 256])."""
+    humanoid: bool = False
+    """A humanoid robot: ``--agent fpo_paper`` takes FPO++'s H1/G1 settings."""
+    in_paper: bool = True
+    """False for a row the paper does not have (the Cartpole smoke task)."""
+
+
+PAPER: dict[str, PaperRow] = {
+    "ant": PaperRow(hidden_dims=(400, 200, 100), learning_rate=1e-3, gamma=0.99, entropy_coef=0.01),
+    "humanoid": PaperRow(hidden_dims=(400, 200, 100), learning_rate=5e-4, gamma=0.99, entropy_coef=0.01, humanoid=True),
+    "franka_lift": PaperRow(hidden_dims=(256, 128, 64), learning_rate=1e-4, gamma=0.98, entropy_coef=0.006),
+    "quadcopter": PaperRow(
+        hidden_dims=(64, 64),
+        learning_rate=5e-4,
+        gamma=0.99,
+        entropy_coef=0.01,
+        time_embed_dim=16,
+        time_hidden_dims=(128, 128),
+    ),
+    "anymal_d": PaperRow(hidden_dims=(128, 128, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.005),
+    "go2": PaperRow(hidden_dims=(512, 256, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.01),
+    "h1": PaperRow(hidden_dims=(512, 256, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.01, humanoid=True),
+    "shadow_hand": PaperRow(hidden_dims=(512, 512, 256, 128), learning_rate=5e-4, gamma=0.99, entropy_coef=0.005),
+    # CPU smoke task: stock Cartpole lr/γ/entropy, a small flow that learns in minutes on 2 cores
+    "cartpole": PaperRow(
+        hidden_dims=(32, 32),
+        learning_rate=1e-3,
+        gamma=0.99,
+        entropy_coef=0.005,
+        time_embed_dim=16,
+        time_hidden_dims=(32, 32),
+        in_paper=False,
+    ),
+}
+"""Paper task → its row. Sibling task ids of a paper task (manager/direct, flat/rough) share the row."""
 
 
 @dataclass(frozen=True)
 class TaskRow:
-    """One task id that gets a GenPO agent: where its config class is, which paper row and stock config it follows."""
+    """One task id with a GenPO agent: its paper row, its stock PPO config and the stock values the configs copy."""
 
     key: str
     """Short name: the YAML file stem ``agents_cfg/yaml/<key>.yaml``."""
     task_id: str
     """Stock task id in the installed ``gym.registry``."""
     stem: str
-    """Class-name stem: the GenPO config class is ``<stem>GenPORunnerCfg`` in :mod:`agents_cfg.tasks`."""
+    """Class-name stem: an agent's config class is ``<stem><class_suffix>`` (``AntDirectGenPORunnerCfg``)."""
     paper: str
-    """Key into :data:`agents_cfg.paper.PAPER`."""
+    """Key into :data:`PAPER`."""
     stock: str
-    """``module:Class`` of the stock rsl_rl PPO config of the task id, whose settings the class copies."""
+    """``module:Class`` of the stock rsl_rl PPO config of the task id (the distillation teacher's)."""
+    experiment: str
+    """The stock ``experiment_name``; an agent's runs log to ``<experiment>_<agent name>``."""
     paper_env: bool = False
-    """True for the task id whose observation/action sizes match the paper's benchmark env."""
+    """True for a task id whose observation/action sizes match the paper's benchmark env."""
+    obs_normalization: bool = False
+    """The stock actor's and critic's ``obs_normalization``."""
+    runner: dict[str, Any] = field(default_factory=dict, hash=False)
+    """Stock runner values that differ from :class:`GenPORunnerCfg`'s defaults."""
+    algorithm: dict[str, Any] = field(default_factory=dict, hash=False)
+    """Stock PPO values that differ from :class:`GenPOAlgorithmCfg`'s defaults."""
 
     @property
     def class_name(self) -> str:
         """Name of the GenPO config class in :mod:`agents_cfg.tasks`."""
-        return f"{self.stem}{GENPO_CLASS_SUFFIX}"
+        from isaaclab_tasks_ext.agents import GENPO  # the agent table (it imports this module)
+
+        return GENPO.class_name(self)
 
     @property
     def entry_point(self) -> str:
-        """The ``module:Class`` string registered under the ``genpo`` key."""
-        return f"{GENPO_CONFIG_MODULE}:{self.class_name}"
+        """The ``module:Class`` string registered under the ``genpo`` keys."""
+        from isaaclab_tasks_ext.agents import GENPO
+
+        return GENPO.entry_point(self)
 
 
 _ANT = "isaaclab_tasks.core.locomotion.ant.agents.rsl_rl_ppo_cfg"
@@ -50,164 +114,122 @@ _VEL = "isaaclab_tasks.core.velocity.config"
 _SHADOW = "isaaclab_tasks.core.reorient.config.shadow_hand.agents.rsl_rl_ppo_cfg"
 _CART = "isaaclab_tasks.core.cartpole.agents.rsl_rl_ppo_cfg"
 _DRONE = "isaaclab_tasks.contrib.drone_arl.track_position_state_based.config.arl_robot_1.agents.rsl_rl_ppo_cfg"
+_LIFT = "isaaclab_tasks.contrib.lift.config.franka.agents.rsl_rl_ppo_cfg"
+_LIFT_3 = "isaaclab_tasks.core.lift.config.franka.agents.rsl_rl_ppo_cfg"
+_LIFT_GROUPS = ["policy", "proprio", "perception"]
 
 TASKS: tuple[TaskRow, ...] = (
     TaskRow(
-        key="ant",
-        task_id="Isaac-Ant",
-        stem="Ant",
-        paper="ant",
-        stock=f"{_ANT}:AntPPORunnerCfg",
+        "ant", "Isaac-Ant", "Ant", "ant", f"{_ANT}:AntPPORunnerCfg", experiment="ant", paper_env=True,
+        runner={"num_steps_per_env": 32, "max_iterations": 1000},
+    ),
+    TaskRow(
+        "ant_direct", "Isaac-Ant-Direct", "AntDirect", "ant", f"{_ANT}:AntDirectPPORunnerCfg",
+        experiment="ant_direct", paper_env=True, runner={"num_steps_per_env": 32, "max_iterations": 1000},
+    ),
+    TaskRow(
+        "humanoid", "Isaac-Humanoid", "Humanoid", "humanoid", f"{_HUM}:HumanoidPPORunnerCfg",
+        experiment="humanoid", paper_env=True, obs_normalization=True,
+        runner={"num_steps_per_env": 32, "max_iterations": 1000, "save_interval": 100},
+        algorithm={"value_loss_coef": 2.0},
+    ),
+    TaskRow(
+        "humanoid_direct", "Isaac-Humanoid-Direct", "HumanoidDirect", "humanoid",
+        f"{_HUM}:HumanoidDirectPPORunnerCfg", experiment="humanoid_direct", paper_env=True, obs_normalization=True,
+        runner={"num_steps_per_env": 32, "max_iterations": 1000, "save_interval": 100},
+        algorithm={"value_loss_coef": 2.0},
+    ),
+    TaskRow(
+        "anymal_d_flat", "Isaac-Velocity-Flat-AnymalD", "AnymalDFlat", "anymal_d",
+        f"{_VEL}.anymal_d.agents.rsl_rl_ppo_cfg:AnymalDFlatPPORunnerCfg", experiment="anymal_d_flat",
+        paper_env=True, runner={"max_iterations": 300},
+    ),
+    TaskRow(
+        "anymal_d_rough", "Isaac-Velocity-Rough-AnymalD", "AnymalDRough", "anymal_d",
+        f"{_VEL}.anymal_d.agents.rsl_rl_ppo_cfg:AnymalDRoughPPORunnerCfg", experiment="anymal_d_rough",
+        runner={"max_iterations": 2000},
+    ),
+    TaskRow(
+        "h1_rough", "Isaac-Velocity-Rough-H1", "H1Rough", "h1", f"{_VEL}.h1.agents.rsl_rl_ppo_cfg:H1RoughPPORunnerCfg",
+        experiment="h1_rough", paper_env=True, runner={"max_iterations": 2000},
+    ),
+    TaskRow(
+        "h1_flat", "Isaac-Velocity-Flat-H1", "H1Flat", "h1", f"{_VEL}.h1.agents.rsl_rl_ppo_cfg:H1FlatPPORunnerCfg",
+        experiment="h1_flat", runner={"max_iterations": 500},
+    ),
+    TaskRow(
+        "go2_rough", "Isaac-Velocity-Rough-UnitreeGo2", "UnitreeGo2Rough", "go2",
+        f"{_VEL}.go2.agents.rsl_rl_ppo_cfg:UnitreeGo2RoughPPORunnerCfg", experiment="unitree_go2_rough",
         paper_env=True,
     ),
     TaskRow(
-        key="ant_direct",
-        task_id="Isaac-Ant-Direct",
-        stem="AntDirect",
-        paper="ant",
-        stock=f"{_ANT}:AntDirectPPORunnerCfg",
-        paper_env=True,
+        "go2_flat", "Isaac-Velocity-Flat-UnitreeGo2", "UnitreeGo2Flat", "go2",
+        f"{_VEL}.go2.agents.rsl_rl_ppo_cfg:UnitreeGo2FlatPPORunnerCfg", experiment="unitree_go2_flat",
+        runner={"max_iterations": 300},
     ),
     TaskRow(
-        key="humanoid",
-        task_id="Isaac-Humanoid",
-        stem="Humanoid",
-        paper="humanoid",
-        stock=f"{_HUM}:HumanoidPPORunnerCfg",
-        paper_env=True,
+        "shadow_hand_direct", "Isaac-Reorient-Cube-Shadow-Direct", "ShadowHandDirect", "shadow_hand",
+        f"{_SHADOW}:ShadowHandPPORunnerCfg", experiment="shadow_hand", paper_env=True, obs_normalization=True,
+        runner={"num_steps_per_env": 16, "max_iterations": 3000, "save_interval": 250},
+        algorithm={"desired_kl": 0.016},
     ),
     TaskRow(
-        key="humanoid_direct",
-        task_id="Isaac-Humanoid-Direct",
-        stem="HumanoidDirect",
-        paper="humanoid",
-        stock=f"{_HUM}:HumanoidDirectPPORunnerCfg",
-        paper_env=True,
+        "shadow_hand", "Isaac-Reorient-Cube-Shadow", "ShadowHand", "shadow_hand",
+        f"{_SHADOW}:ShadowHandManagerPPORunnerCfg", experiment="shadow_hand", obs_normalization=True,
+        runner={"num_steps_per_env": 16, "max_iterations": 3000, "save_interval": 250},
+        algorithm={"desired_kl": 0.016},
     ),
     TaskRow(
-        key="anymal_d_flat",
-        task_id="Isaac-Velocity-Flat-AnymalD",
-        stem="AnymalDFlat",
-        paper="anymal_d",
-        stock=f"{_VEL}.anymal_d.agents.rsl_rl_ppo_cfg:AnymalDFlatPPORunnerCfg",
-        paper_env=True,
+        "franka_lift_cube", "IsaacContrib-Lift-Cube-Franka", "FrankaLiftCube", "franka_lift",
+        f"{_LIFT}:LiftCubePPORunnerCfg", experiment="lift_cube_franka", paper_env=True,
     ),
     TaskRow(
-        key="anymal_d_rough",
-        task_id="Isaac-Velocity-Rough-AnymalD",
-        stem="AnymalDRough",
-        paper="anymal_d",
-        stock=f"{_VEL}.anymal_d.agents.rsl_rl_ppo_cfg:AnymalDRoughPPORunnerCfg",
+        "franka_lift", "Isaac-Lift-Franka", "FrankaLift", "franka_lift", f"{_LIFT_3}:FrankaPPORunnerCfg",
+        experiment="lift_franka", obs_normalization=True,
+        runner={
+            "num_steps_per_env": 32, "max_iterations": 15000, "save_interval": 250,
+            "obs_groups": {"actor": _LIFT_GROUPS, "critic": _LIFT_GROUPS},
+        },
+        algorithm={"lam": 0.90},
+    ),
+    TaskRow(  # the paper's 12 × 4 quadcopter env is gone in IsaacLab 3.0: its drone task
+        "quadcopter", "IsaacContrib-TrackPositionNoObstacles-ARL-Robot-1", "Quadcopter", "quadcopter",
+        f"{_DRONE}:TrackPositionNoObstaclesEnvPPORunnerCfg", experiment="arl_robot_1_track_position_state_based",
+        algorithm={"num_learning_epochs": 4},
     ),
     TaskRow(
-        key="h1_rough",
-        task_id="Isaac-Velocity-Rough-H1",
-        stem="H1Rough",
-        paper="h1",
-        stock=f"{_VEL}.h1.agents.rsl_rl_ppo_cfg:H1RoughPPORunnerCfg",
-        paper_env=True,
+        "cartpole", "Isaac-Cartpole", "Cartpole", "cartpole", f"{_CART}:CartpolePPORunnerCfg",
+        experiment="cartpole", runner={"num_steps_per_env": 16, "max_iterations": 150},
     ),
     TaskRow(
-        key="h1_flat",
-        task_id="Isaac-Velocity-Flat-H1",
-        stem="H1Flat",
-        paper="h1",
-        stock=f"{_VEL}.h1.agents.rsl_rl_ppo_cfg:H1FlatPPORunnerCfg",
+        "cartpole_direct", "Isaac-Cartpole-Direct", "CartpoleDirect", "cartpole", f"{_CART}:CartpoleDirectPPORunnerCfg",
+        experiment="cartpole_direct", runner={"num_steps_per_env": 16, "max_iterations": 150},
     ),
-    TaskRow(
-        key="go2_rough",
-        task_id="Isaac-Velocity-Rough-UnitreeGo2",
-        stem="UnitreeGo2Rough",
-        paper="go2",
-        stock=f"{_VEL}.go2.agents.rsl_rl_ppo_cfg:UnitreeGo2RoughPPORunnerCfg",
-        paper_env=True,
-    ),
-    TaskRow(
-        key="go2_flat",
-        task_id="Isaac-Velocity-Flat-UnitreeGo2",
-        stem="UnitreeGo2Flat",
-        paper="go2",
-        stock=f"{_VEL}.go2.agents.rsl_rl_ppo_cfg:UnitreeGo2FlatPPORunnerCfg",
-    ),
-    TaskRow(
-        key="shadow_hand_direct",
-        task_id="Isaac-Reorient-Cube-Shadow-Direct",
-        stem="ShadowHandDirect",
-        paper="shadow_hand",
-        stock=f"{_SHADOW}:ShadowHandPPORunnerCfg",
-        paper_env=True,
-    ),
-    TaskRow(
-        key="shadow_hand",
-        task_id="Isaac-Reorient-Cube-Shadow",
-        stem="ShadowHand",
-        paper="shadow_hand",
-        stock=f"{_SHADOW}:ShadowHandManagerPPORunnerCfg",
-    ),
-    TaskRow(
-        key="franka_lift_cube",
-        task_id="IsaacContrib-Lift-Cube-Franka",
-        stem="FrankaLiftCube",
-        paper="franka_lift",
-        stock="isaaclab_tasks.contrib.lift.config.franka.agents.rsl_rl_ppo_cfg:LiftCubePPORunnerCfg",
-        paper_env=True,
-    ),
-    TaskRow(
-        key="franka_lift",
-        task_id="Isaac-Lift-Franka",
-        stem="FrankaLift",
-        paper="franka_lift",
-        stock="isaaclab_tasks.core.lift.config.franka.agents.rsl_rl_ppo_cfg:FrankaPPORunnerCfg",
-    ),
-    TaskRow(
-        key="quadcopter",
-        task_id="IsaacContrib-TrackPositionNoObstacles-ARL-Robot-1",
-        stem="Quadcopter",
-        paper="quadcopter",
-        stock=f"{_DRONE}:TrackPositionNoObstaclesEnvPPORunnerCfg",
-    ),
-    TaskRow(
-        key="cartpole",
-        task_id="Isaac-Cartpole",
-        stem="Cartpole",
-        paper="cartpole",
-        stock=f"{_CART}:CartpolePPORunnerCfg",
-    ),
-    TaskRow(
-        key="cartpole_direct",
-        task_id="Isaac-Cartpole-Direct",
-        stem="CartpoleDirect",
-        paper="cartpole",
-        stock=f"{_CART}:CartpoleDirectPPORunnerCfg",
-    ),
-)
-"""Every task id that gets a ``genpo`` agent. Order: paper table order, then the Cartpole smoke tasks."""
+)  # fmt: skip
+"""Every task id that gets the flow agents; fields in order ``key, task_id, stem, paper, stock``. Order: paper table
+order (the first row of a paper task is its :data:`PAPER_TASK_IDS` id), then the Cartpole smoke tasks."""
+
+PAPER_TASK_IDS: dict[str, str] = {
+    paper: next(row.task_id for row in TASKS if row.paper == paper) for paper, row in PAPER.items() if row.in_paper
+}
+"""The eight paper tasks → the installed task id closest to the paper's benchmark env (its first table row)."""
 
 
 def task_row(key_or_id: str) -> TaskRow:
-    """Return the row for a table key (``"ant_direct"``), a task id (``"Isaac-Ant-Direct"``) or a class name."""
+    """Return the row of a table key, a task id or a GenPO config class name.
+
+    Args:
+        key_or_id: A table key (``"ant_direct"``), a task id (``"Isaac-Ant-Direct"``) or a GenPO class name
+            (``"AntDirectGenPORunnerCfg"``).
+
+    Returns:
+        The row of :data:`TASKS` it names.
+
+    Raises:
+        KeyError: No row has that key, task id or class name.
+    """
     for row in TASKS:
         if key_or_id in (row.key, row.task_id, row.class_name):
             return row
     known = sorted(r.key for r in TASKS)
     raise KeyError(f"No GenPO config for {key_or_id!r}; known keys: {known} (or their task ids).")
-
-
-def config_getattr(
-    module: str, suffix: str, build: Callable[[TaskRow], object]
-) -> Callable[[str], Callable[[], object]]:
-    """Return a module ``__getattr__`` that serves ``<stem><suffix>`` as the factory ``build(row)`` of each table task.
-
-    For configs derived from the written-out GenPO classes (``fpo``, ``genpo_distill``): IsaacLab's loader gets the
-    attribute of the registered ``module:Class`` string and calls it.
-    """
-
-    def module_getattr(name: str) -> Callable[[], object]:
-        for row in TASKS:
-            if name == f"{row.stem}{suffix}":
-                factory = lambda row=row: build(row)  # noqa: E731
-                factory.__name__ = factory.__qualname__ = name
-                return factory
-        raise AttributeError(f"module {module!r} has no attribute {name!r}")
-
-    return module_getattr

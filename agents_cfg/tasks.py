@@ -1,232 +1,131 @@
-"""GenPO runner config of every task id, one class each (the ``module:Class`` strings registered as ``genpo``).
+"""GenPO runner config of every task id (the ``module:Class`` strings registered as ``genpo``), built from the table.
 
-Each class is :class:`GenPORunnerCfg` with its paper row (:data:`agents_cfg.paper.PAPER`: hidden dims, learning rate,
-γ, entropy coefficient, time sizes) and, where they differ from the shared defaults, the settings of the stock rsl_rl
-PPO config of the same task id (``TaskRow.stock``; ``tests/test_isaaclab_configs.py`` checks each value against the
-installed one). Experiment names are the stock ones plus ``_genpo``.
+One class per row of :data:`agents_cfg.table.TASKS`, named ``<stem>GenPORunnerCfg`` and importable by that name
+(``from agents_cfg.tasks import AntDirectGenPORunnerCfg``). Each is :class:`GenPORunnerCfg` with, like a stock
+``agents/rsl_rl_ppo_cfg.py`` class, only what differs from the shared defaults set:
+
+- its paper row (:data:`agents_cfg.table.PAPER`): hidden dims of the flow and the critic, learning rate, γ,
+  entropy coefficient, time-embedding sizes;
+- the stock rsl_rl PPO values of the same task id (``TaskRow.runner``, ``TaskRow.algorithm``,
+  ``TaskRow.obs_normalization``);
+- the experiment name, the stock one plus ``_genpo``.
+
+Read a task's full config in ``agents_cfg/yaml/<key>.yaml`` (generated from these classes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from isaaclab.utils import configclass
 
-from agents_cfg.paper import PAPER
-from agents_cfg.paper_cfg import paper_actor, paper_algorithm, paper_critic
+from agents_cfg.actor_cfg import GenPOActorCfg
+from agents_cfg.algorithm_cfg import GenPOAlgorithmCfg
+from agents_cfg.critic_cfg import GenPOCriticCfg
 from agents_cfg.runner_cfg import GenPORunnerCfg
-from agents_cfg.table import TASKS
+from agents_cfg.table import PAPER, TASKS, PaperRow, TaskRow
+from isaaclab_tasks_ext.agents import GENPO
 
-ANT = PAPER["ant"]
-HUMANOID = PAPER["humanoid"]
-FRANKA_LIFT = PAPER["franka_lift"]
-QUADCOPTER = PAPER["quadcopter"]
-ANYMAL_D = PAPER["anymal_d"]
-GO2 = PAPER["go2"]
-H1 = PAPER["h1"]
-SHADOW_HAND = PAPER["shadow_hand"]
-CARTPOLE = PAPER["cartpole"]
+if TYPE_CHECKING:
+    from isaaclab_tasks_ext.agents import Agent
 
 
-@configclass
-class AntGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Ant``: paper row ``ant``, stock ``AntPPORunnerCfg``."""
+def paper_actor(row: PaperRow, **stock: Any) -> GenPOActorCfg:
+    """Return the flow actor of a paper row.
 
-    num_steps_per_env = 32
-    max_iterations = 1000
-    experiment_name = "ant_genpo"
-    actor = paper_actor(ANT)
-    critic = paper_critic(ANT)
-    algorithm = paper_algorithm(ANT)
+    Args:
+        row: The paper row (hidden sizes; time sizes where it sets them).
+        **stock: Any other actor field, e.g. the stock ``obs_normalization``.
 
-
-@configclass
-class AntDirectGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Ant-Direct``: paper row ``ant``, stock ``AntDirectPPORunnerCfg``."""
-
-    num_steps_per_env = 32
-    max_iterations = 1000
-    experiment_name = "ant_direct_genpo"
-    actor = paper_actor(ANT)
-    critic = paper_critic(ANT)
-    algorithm = paper_algorithm(ANT)
+    Returns:
+        The actor config.
+    """
+    time_sizes: dict[str, Any] = {}
+    if row.time_embed_dim is not None:
+        time_sizes["time_embed_dim"] = row.time_embed_dim
+    if row.time_hidden_dims is not None:
+        time_sizes["time_hidden_dims"] = list(row.time_hidden_dims)
+    return GenPOActorCfg(hidden_dims=list(row.hidden_dims), **time_sizes, **stock)
 
 
-@configclass
-class HumanoidGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Humanoid``: paper row ``humanoid``, stock ``HumanoidPPORunnerCfg``."""
+def paper_critic(row: PaperRow, **stock: Any) -> GenPOCriticCfg:
+    """Return the critic of a paper row.
 
-    num_steps_per_env = 32
-    max_iterations = 1000
-    save_interval = 100
-    experiment_name = "humanoid_genpo"
-    actor = paper_actor(HUMANOID, obs_normalization=True)
-    critic = paper_critic(HUMANOID, obs_normalization=True)
-    algorithm = paper_algorithm(HUMANOID, value_loss_coef=2.0)
+    Args:
+        row: The paper row (the critic has the actor's hidden sizes).
+        **stock: Any other critic field, e.g. the stock ``obs_normalization``.
 
-
-@configclass
-class HumanoidDirectGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Humanoid-Direct``: paper row ``humanoid``, stock ``HumanoidDirectPPORunnerCfg``."""
-
-    num_steps_per_env = 32
-    max_iterations = 1000
-    save_interval = 100
-    experiment_name = "humanoid_direct_genpo"
-    actor = paper_actor(HUMANOID, obs_normalization=True)
-    critic = paper_critic(HUMANOID, obs_normalization=True)
-    algorithm = paper_algorithm(HUMANOID, value_loss_coef=2.0)
+    Returns:
+        The critic config.
+    """
+    return GenPOCriticCfg(hidden_dims=list(row.hidden_dims), **stock)
 
 
-@configclass
-class AnymalDFlatGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Velocity-Flat-AnymalD``: paper row ``anymal_d``, stock ``AnymalDFlatPPORunnerCfg``."""
+def paper_algorithm(row: PaperRow, **stock: Any) -> GenPOAlgorithmCfg:
+    """Return the GenPO algorithm of a paper row.
 
-    max_iterations = 300
-    experiment_name = "anymal_d_flat_genpo"
-    actor = paper_actor(ANYMAL_D)
-    critic = paper_critic(ANYMAL_D)
-    algorithm = paper_algorithm(ANYMAL_D)
+    Args:
+        row: The paper row (learning rate, γ, entropy coefficient).
+        **stock: Any other PPO field, e.g. the stock ``value_loss_coef``.
 
-
-@configclass
-class AnymalDRoughGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Velocity-Rough-AnymalD``: paper row ``anymal_d``, stock ``AnymalDRoughPPORunnerCfg``."""
-
-    max_iterations = 2000
-    experiment_name = "anymal_d_rough_genpo"
-    actor = paper_actor(ANYMAL_D)
-    critic = paper_critic(ANYMAL_D)
-    algorithm = paper_algorithm(ANYMAL_D)
+    Returns:
+        The algorithm config.
+    """
+    return GenPOAlgorithmCfg(learning_rate=row.learning_rate, gamma=row.gamma, entropy_coef=row.entropy_coef, **stock)
 
 
-@configclass
-class H1RoughGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Velocity-Rough-H1``: paper row ``h1``, stock ``H1RoughPPORunnerCfg``."""
+def genpo_class(row: TaskRow) -> type[GenPORunnerCfg]:
+    """Return the GenPO config class of a task: its paper row and its stock values over :class:`GenPORunnerCfg`.
 
-    max_iterations = 2000
-    experiment_name = "h1_rough_genpo"
-    actor = paper_actor(H1)
-    critic = paper_critic(H1)
-    algorithm = paper_algorithm(H1)
+    Args:
+        row: The task's row of :data:`TASKS`.
 
-
-@configclass
-class H1FlatGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Velocity-Flat-H1``: paper row ``h1``, stock ``H1FlatPPORunnerCfg``."""
-
-    max_iterations = 500
-    experiment_name = "h1_flat_genpo"
-    actor = paper_actor(H1)
-    critic = paper_critic(H1)
-    algorithm = paper_algorithm(H1)
-
-
-@configclass
-class UnitreeGo2RoughGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Velocity-Rough-UnitreeGo2``: paper row ``go2``, stock ``UnitreeGo2RoughPPORunnerCfg``."""
-
-    experiment_name = "unitree_go2_rough_genpo"
-    actor = paper_actor(GO2)
-    critic = paper_critic(GO2)
-    algorithm = paper_algorithm(GO2)
+    Returns:
+        The ``@configclass`` ``<stem>GenPORunnerCfg`` of module ``agents_cfg.tasks``.
+    """
+    paper, models = PAPER[row.paper], {"obs_normalization": row.obs_normalization}
+    name = GENPO.class_name(row)
+    stock_name = row.stock.rpartition(":")[2]
+    body = {
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": f"GenPO on ``{row.task_id}``: paper row ``{row.paper}``, stock ``{stock_name}``.",
+        **row.runner,
+        "experiment_name": GENPO.experiment_name(row),
+        "actor": paper_actor(paper, **models),
+        "critic": paper_critic(paper, **models),
+        "algorithm": paper_algorithm(paper, **row.algorithm),
+    }
+    return configclass(type(name, (GenPORunnerCfg,), body))
 
 
-@configclass
-class UnitreeGo2FlatGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Velocity-Flat-UnitreeGo2``: paper row ``go2``, stock ``UnitreeGo2FlatPPORunnerCfg``."""
+CONFIG_CLASSES: dict[str, type[GenPORunnerCfg]] = {row.key: genpo_class(row) for row in TASKS}
+"""Table key → GenPO config class."""
 
-    max_iterations = 300
-    experiment_name = "unitree_go2_flat_genpo"
-    actor = paper_actor(GO2)
-    critic = paper_critic(GO2)
-    algorithm = paper_algorithm(GO2)
+globals().update({cls.__name__: cls for cls in CONFIG_CLASSES.values()})  # importable by name, picklable
 
 
-@configclass
-class ShadowHandDirectGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Reorient-Cube-Shadow-Direct``: paper row ``shadow_hand``, stock ``ShadowHandPPORunnerCfg``."""
+def derived_configs(agent: Agent, build: Callable[[TaskRow], object]) -> Callable[[str], Callable[[], object]]:
+    """Return a module ``__getattr__`` that serves an algorithm's config of every table task.
 
-    num_steps_per_env = 16
-    max_iterations = 3000
-    save_interval = 250
-    experiment_name = "shadow_hand_genpo"
-    actor = paper_actor(SHADOW_HAND, obs_normalization=True)
-    critic = paper_critic(SHADOW_HAND, obs_normalization=True)
-    algorithm = paper_algorithm(SHADOW_HAND, desired_kl=0.016)
+    For the configs derived from the GenPO classes (``fpo``, ``fpo_paper``, ``genpo_distill``): IsaacLab's loader gets
+    the attribute named by the registered ``module:Class`` string and calls it.
 
+    Args:
+        agent: The algorithm's entry of :data:`isaaclab_tasks_ext.agents.AGENTS` (its module and class suffix).
+        build: Returns the algorithm's config of a task from the task's row.
 
-@configclass
-class ShadowHandGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Reorient-Cube-Shadow``: paper row ``shadow_hand``, stock ``ShadowHandManagerPPORunnerCfg``."""
-
-    num_steps_per_env = 16
-    max_iterations = 3000
-    save_interval = 250
-    experiment_name = "shadow_hand_genpo"
-    actor = paper_actor(SHADOW_HAND, obs_normalization=True)
-    critic = paper_critic(SHADOW_HAND, obs_normalization=True)
-    algorithm = paper_algorithm(SHADOW_HAND, desired_kl=0.016)
-
-
-@configclass
-class FrankaLiftCubeGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``IsaacContrib-Lift-Cube-Franka``: paper row ``franka_lift``, stock ``LiftCubePPORunnerCfg``."""
-
-    experiment_name = "lift_cube_franka_genpo"
-    actor = paper_actor(FRANKA_LIFT)
-    critic = paper_critic(FRANKA_LIFT)
-    algorithm = paper_algorithm(FRANKA_LIFT)
-
-
-@configclass
-class FrankaLiftGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Lift-Franka``: paper row ``franka_lift``, stock ``FrankaPPORunnerCfg``."""
-
-    num_steps_per_env = 32
-    max_iterations = 15000
-    save_interval = 250
-    experiment_name = "lift_franka_genpo"
-    obs_groups = {"actor": ["policy", "proprio", "perception"], "critic": ["policy", "proprio", "perception"]}
-    actor = paper_actor(FRANKA_LIFT, obs_normalization=True)
-    critic = paper_critic(FRANKA_LIFT, obs_normalization=True)
-    algorithm = paper_algorithm(FRANKA_LIFT, lam=0.90)
-
-
-@configclass
-class QuadcopterGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``IsaacContrib-TrackPositionNoObstacles-ARL-Robot-1``: paper row ``quadcopter``.
-
-    Stock settings: ``TrackPositionNoObstaclesEnvPPORunnerCfg`` (the paper's 12 × 4 quadcopter env is gone in 3.0).
+    Returns:
+        ``__getattr__(name)``: for ``name == agent.class_name(row)`` the factory ``build(row)`` (named ``name``).
     """
 
-    experiment_name = "arl_robot_1_track_position_state_based_genpo"
-    actor = paper_actor(QUADCOPTER)
-    critic = paper_critic(QUADCOPTER)
-    algorithm = paper_algorithm(QUADCOPTER, num_learning_epochs=4)
+    def module_getattr(name: str) -> Callable[[], object]:
+        for row in TASKS:
+            if name == agent.class_name(row):
+                factory = lambda row=row: build(row)  # noqa: E731
+                factory.__name__ = factory.__qualname__ = name
+                return factory
+        raise AttributeError(f"module {agent.config_module!r} has no attribute {name!r}")
 
-
-@configclass
-class CartpoleGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Cartpole``: paper row ``cartpole``, stock ``CartpolePPORunnerCfg``."""
-
-    num_steps_per_env = 16
-    max_iterations = 150
-    experiment_name = "cartpole_genpo"
-    actor = paper_actor(CARTPOLE)
-    critic = paper_critic(CARTPOLE)
-    algorithm = paper_algorithm(CARTPOLE)
-
-
-@configclass
-class CartpoleDirectGenPORunnerCfg(GenPORunnerCfg):
-    """GenPO on ``Isaac-Cartpole-Direct``: paper row ``cartpole``, stock ``CartpoleDirectPPORunnerCfg``."""
-
-    num_steps_per_env = 16
-    max_iterations = 150
-    experiment_name = "cartpole_direct_genpo"
-    actor = paper_actor(CARTPOLE)
-    critic = paper_critic(CARTPOLE)
-    algorithm = paper_algorithm(CARTPOLE)
-
-
-CONFIG_CLASSES: dict[str, type[GenPORunnerCfg]] = {row.key: globals()[row.class_name] for row in TASKS}
-"""Table key → config class (a table row without its class above fails here, at import)."""
+    return module_getattr

@@ -1,4 +1,8 @@
-"""Write GenPO runner configs to YAML and read them back (lossless for every field with a value)."""
+"""Write GenPO runner configs to YAML and read them back (lossless for every field with a value).
+
+``python -m agents_cfg.yaml_io`` regenerates the committed copies ``agents_cfg/yaml/<key>.yaml`` from the task
+classes of :mod:`agents_cfg.tasks`; never edit them by hand (``tests/test_isaaclab_yaml.py`` checks they are current).
+"""
 
 from __future__ import annotations
 
@@ -16,14 +20,29 @@ YAML_DIR = Path(__file__).resolve().parent / "yaml"
 
 
 def cfg_to_data(cfg: Any) -> dict[str, Any]:
-    """Return ``to_dict(cfg)`` without the fields still ``MISSING`` (deprecated IsaacLab fields), recursively."""
+    """Return a config as plain data.
+
+    Args:
+        cfg: An IsaacLab ``@configclass`` instance.
+
+    Returns:
+        ``to_dict(cfg)`` without the fields still ``MISSING`` (deprecated IsaacLab fields), recursively.
+    """
     data = to_dict(cfg)
     _drop_missing(cfg, data)
     return data
 
 
 def save_cfg_to_yaml(cfg: GenPORunnerCfg, path: str | Path) -> Path:
-    """Write ``cfg`` to ``path`` as YAML (keys in field order) and return the path."""
+    """Write a config as YAML (keys in field order).
+
+    Args:
+        cfg: The runner config.
+        path: The file to write (its folder is created).
+
+    Returns:
+        The written path.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(cfg_to_data(cfg), sort_keys=False, default_flow_style=False))
@@ -31,9 +50,14 @@ def save_cfg_to_yaml(cfg: GenPORunnerCfg, path: str | Path) -> Path:
 
 
 def load_cfg_from_yaml(path: str | Path, cls: type[GenPORunnerCfg] | None = None) -> GenPORunnerCfg:
-    """Read a YAML file into a config; ``cls`` defaults to the task class named by the file stem.
+    """Read a YAML file into a config.
 
-    A bare table key (``"ant_direct"``) is read from :data:`YAML_DIR`.
+    Args:
+        path: A YAML file, or a bare table key (``"ant_direct"``), read from :data:`YAML_DIR`.
+        cls: The config class; ``None``: the task class named by the file stem (else :class:`GenPORunnerCfg`).
+
+    Returns:
+        A ``cls()`` with the file's values.
     """
     path = Path(path)
     if path.suffix != ".yaml":
@@ -49,7 +73,14 @@ def load_cfg_from_yaml(path: str | Path, cls: type[GenPORunnerCfg] | None = None
 
 
 def write_all_yaml(folder: str | Path = YAML_DIR) -> list[Path]:
-    """(Re)generate ``<folder>/<key>.yaml`` for every task of the table; return the written paths."""
+    """(Re)generate ``<folder>/<key>.yaml`` for every task of the table.
+
+    Args:
+        folder: Where to write; the default is the committed copies' folder.
+
+    Returns:
+        The written paths.
+    """
     from agents_cfg.tasks import CONFIG_CLASSES
 
     return [save_cfg_to_yaml(cls(), Path(folder) / f"{key}.yaml") for key, cls in CONFIG_CLASSES.items()]

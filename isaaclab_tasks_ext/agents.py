@@ -1,22 +1,28 @@
 """The algorithms ``genpo-train``/``genpo-compare`` know: one entry each, plain data, no IsaacLab import.
 
-Registration, preflight, ``genpo-compare`` and its report read only this table. A flow algorithm with its own
-config classes (``<module>:<stem><class_suffix>`` for every task of :data:`agents_cfg.table.TASKS`) is registered
-on the stock task ids; an entry without ``config_module`` uses an agent config IsaacLab itself registers.
+The one table of agent keys, config modules and class-name suffixes: registration, preflight, ``genpo-compare``, its
+report and the config modules of :mod:`agents_cfg` read them here. A flow algorithm with its own config classes
+(``<module>:<stem><class_suffix>`` for every task of :data:`agents_cfg.table.TASKS`, built from that table) is
+registered on the stock task ids; an entry without ``config_module`` uses an agent config IsaacLab itself registers.
 
 Adding an algorithm is one entry in :data:`AGENTS`, e.g. the ``fpo`` flow agent (FPO++) with config classes
 ``agents_cfg.fpo_tasks:AntDirectFPORunnerCfg`` ...::
 
     Agent(name="fpo", gym_keys=("fpo", "rsl_rl_fpo_cfg_entry_point"), label="FPO++", checkpoint_marker="fpo",
           config_module="agents_cfg.fpo_tasks", class_suffix="FPORunnerCfg")
+
+and, for a flow algorithm, its config module, which builds a task's config from its table row and serves them by
+name: ``__getattr__ = agents_cfg.tasks.derived_configs(FPO, fpo_cfg)``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from agents_cfg.table import GENPO_CLASS_SUFFIX, GENPO_CONFIG_MODULE, TaskRow
+if TYPE_CHECKING:  # agents_cfg.table imports this module
+    from agents_cfg.table import TaskRow
 
 
 @dataclass(frozen=True)
@@ -52,11 +58,43 @@ class Agent:
         """True when :func:`isaaclab_tasks_ext.register` adds this algorithm's keys to the task ids."""
         return self.config_module is not None
 
+    def class_name(self, row: TaskRow) -> str:
+        """Return the name of this algorithm's config class for a task.
+
+        Args:
+            row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+        Returns:
+            ``<stem><class_suffix>``, e.g. ``AntDirectFPORunnerCfg``.
+        """
+        return f"{row.stem}{self.class_suffix}"
+
     def entry_point(self, row: TaskRow) -> str:
-        """Return the ``module:Class`` string of this algorithm's config class for the task of ``row``."""
+        """Return the ``module:Class`` string of this algorithm's config class for a task.
+
+        Args:
+            row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+        Returns:
+            ``<config_module>:<stem><class_suffix>``, the value registered under :attr:`gym_keys`.
+
+        Raises:
+            ValueError: The algorithm has no config classes of its own (``config_module`` is ``None``).
+        """
         if self.config_module is None:
             raise ValueError(f"agent '{self.name}' has no config classes of its own (config_module is None)")
-        return f"{self.config_module}:{row.stem}{self.class_suffix}"
+        return f"{self.config_module}:{self.class_name(row)}"
+
+    def experiment_name(self, row: TaskRow) -> str:
+        """Return the ``experiment_name`` of this algorithm's config for a task.
+
+        Args:
+            row: The task's row of :data:`agents_cfg.table.TASKS`.
+
+        Returns:
+            ``<stock experiment name>_<name>``, e.g. ``ant_direct_genpo`` (runs log to ``logs/rsl_rl/<it>``).
+        """
+        return f"{row.experiment}_{self.name}"
 
 
 GAUSSIAN_INIT_STD_MATCHED = 1.0 / math.sqrt(2.0)
@@ -67,8 +105,8 @@ GENPO = Agent(
     gym_keys=("genpo", "rsl_rl_genpo_cfg_entry_point"),
     label="GenPO",
     checkpoint_marker="genpo",
-    config_module=GENPO_CONFIG_MODULE,
-    class_suffix=GENPO_CLASS_SUFFIX,
+    config_module="agents_cfg.tasks",
+    class_suffix="GenPORunnerCfg",
 )
 PPO = Agent(name="ppo", gym_keys=("rsl_rl_cfg_entry_point",), label="Gaussian PPO")
 PPO_MATCHED = Agent(
@@ -114,27 +152,59 @@ BASELINE = PPO.name
 
 
 def compared_agents() -> list[str]:
-    """Names ``genpo-compare --algorithms`` accepts: the algorithms that train from scratch."""
+    """Return the names ``genpo-compare --algorithms`` accepts.
+
+    Returns:
+        The names of the algorithms that train from scratch (:attr:`Agent.compared`), in table order.
+    """
     return [name for name, agent in AGENTS.items() if agent.compared]
 
 
 def get_agent(name: str) -> Agent:
-    """Return the entry of algorithm ``name``; raise ``ValueError`` naming the allowed ones."""
+    """Return the entry of an algorithm.
+
+    Args:
+        name: The algorithm's name (a key of :data:`AGENTS`).
+
+    Returns:
+        Its entry.
+
+    Raises:
+        ValueError: Not in the table; the message names the allowed ones.
+    """
     if name not in AGENTS:
         raise ValueError(f"unknown algorithm '{name}'; allowed: {list(AGENTS)}")
     return AGENTS[name]
 
 
 def agent_for_key(agent_key: str) -> Agent | None:
-    """Return the first entry whose :attr:`Agent.gym_keys` contain the ``--agent`` value, else ``None``."""
+    """Return the algorithm an ``--agent`` value selects.
+
+    Args:
+        agent_key: The ``--agent`` value (any of an entry's :attr:`Agent.gym_keys`).
+
+    Returns:
+        The first entry whose :attr:`Agent.gym_keys` contain it, else ``None``.
+    """
     return next((agent for agent in AGENTS.values() if agent_key in agent.gym_keys), None)
 
 
 def registered_keys() -> tuple[str, ...]:
-    """Every ``gym`` kwargs key that :func:`isaaclab_tasks_ext.register` adds."""
+    """Return every ``gym`` kwargs key that :func:`isaaclab_tasks_ext.register` adds.
+
+    Returns:
+        The :attr:`Agent.gym_keys` of the entries that register config classes, in table order.
+    """
     return tuple(key for agent in AGENTS.values() if agent.registers for key in agent.gym_keys)
 
 
 def label(name: str) -> str:
-    """Return the plot/table label of algorithm ``name`` (the name itself for one not in the table)."""
+    """Return the plot/table label of an algorithm.
+
+    Args:
+        name: The algorithm's name.
+
+    Returns:
+        Its :attr:`Agent.label`, or the name itself for one not in the table.
+    """
     return AGENTS[name].label if name in AGENTS else name

@@ -1,4 +1,8 @@
-"""Add the flow agents of :data:`isaaclab_tasks_ext.agents.AGENTS` (``--agent genpo``, ...) to the stock task ids."""
+"""Add the flow agents of :data:`isaaclab_tasks_ext.agents.AGENTS` (``--agent genpo``, ...) to the stock task ids.
+
+The task ids are the rows of :data:`agents_cfg.table.TASKS`; the keys and ``module:Class`` strings come from the
+agent entries.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +40,13 @@ class RegistrationReport:
 def register(import_tasks: bool = True) -> RegistrationReport:
     """Add every registering algorithm's entry points to each table task id in ``gym.registry``; warn about the rest.
 
-    Idempotent. The values are ``module:Class`` strings, so nothing heavy is imported here; with
-    ``import_tasks`` the stock ``isaaclab_tasks`` package is imported first so its ids exist.
+    Idempotent. The values are ``module:Class`` strings (``agent.entry_point(row)``), so nothing heavy is imported.
+
+    Args:
+        import_tasks: Import the stock ``isaaclab_tasks`` package first, so its ids exist.
+
+    Returns:
+        What was registered on which task id, and the table's task ids the installed registry lacks.
     """
     import gymnasium as gym
 

@@ -42,6 +42,8 @@ def test_table_entries() -> None:
     assert not PPO.registers and not PPO_MATCHED.registers and GENPO.registers
     assert [GENPO.entry_point(row) for row in TASKS] == [row.entry_point for row in TASKS]
     assert GENPO.entry_point(TASKS[1]) == "agents_cfg.tasks:AntDirectGenPORunnerCfg"
+    assert GENPO.class_name(TASKS[1]) == TASKS[1].class_name == "AntDirectGenPORunnerCfg"
+    assert AGENTS["fpo_paper"].experiment_name(TASKS[1]) == "ant_direct_fpo_paper"
     assert (label("genpo"), label("ppo"), label("ppo_matched")) == (
         "GenPO",
         "Gaussian PPO",

@@ -1,4 +1,4 @@
-"""GenPO agent configs for IsaacLab, the table: each task's config class vs the paper and the installed stock config.
+"""GenPO agent configs for IsaacLab, the task table: each row and its class vs the paper and the installed stock config.
 
 No simulator; the GenPO agents are registered once per module (``registered`` in ``conftest.py``). Registration,
 Hydra overrides, the YAML copies and the runner build are tested in ``test_isaaclab_registration.py``,
@@ -8,7 +8,6 @@ Hydra overrides, the YAML copies and the runner build are tested in ``test_isaac
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -47,7 +46,7 @@ def test_class_matches_installed_stock_config(key: str) -> None:
     row = task_row(key)
     assert gym.spec(row.task_id).kwargs["rsl_rl_cfg_entry_point"] == row.stock
     stock, s = load_agent_cfg(row.task_id, "rsl_rl_cfg_entry_point"), CONFIG_CLASSES[key]()
-    assert s.experiment_name == stock.experiment_name + "_genpo"
+    assert s.experiment_name == stock.experiment_name + "_genpo" and row.experiment == stock.experiment_name
     assert (stock.num_steps_per_env, stock.max_iterations, stock.save_interval) == (
         s.num_steps_per_env,
         s.max_iterations,
@@ -105,54 +104,54 @@ def test_generated_config_has_paper_values(key: str) -> None:
     assert (alg.share_cnn_encoders, alg.symmetry_cfg, alg.rnd_cfg) == (False, None, None)
 
 
-def test_task_classes_are_written_out_and_importable_by_name() -> None:
-    """Every table row has its class in agents_cfg/tasks.py source (grep finds it) and ``agents_cfg`` exports it."""
-    import agents_cfg
-    from agents_cfg.tasks import CONFIG_CLASSES
+def test_task_classes_come_from_the_table_and_are_importable_by_name() -> None:
+    """Every table row has its class, named and placed as registered; it pickles by that name."""
+    import pickle
 
-    source = Path(agents_cfg.__file__).with_name("tasks.py").read_text()
-    assert "type(" not in source and "globals().update" not in source
+    import agents_cfg
+    import agents_cfg.tasks
+    from agents_cfg import GenPORunnerCfg
+    from agents_cfg.tasks import CONFIG_CLASSES, genpo_class
+
+    assert list(CONFIG_CLASSES) == [row.key for row in TASKS]
     for row in TASKS:
-        assert f"class {row.class_name}(GenPORunnerCfg):" in source, row.class_name
-        assert getattr(agents_cfg, row.class_name) is CONFIG_CLASSES[row.key]
-        assert CONFIG_CLASSES[row.key].__module__ == "agents_cfg.tasks"
-        assert f"paper_actor({row.paper.upper()}" in _class_source(source, row.class_name)
+        cls = CONFIG_CLASSES[row.key]
+        assert issubclass(cls, GenPORunnerCfg) and (cls.__name__, cls.__qualname__) == (row.class_name,) * 2
+        assert cls.__module__ == "agents_cfg.tasks" and row.entry_point == f"agents_cfg.tasks:{row.class_name}"
+        assert getattr(agents_cfg.tasks, row.class_name) is cls and getattr(agents_cfg, row.class_name) is cls
+        assert task_row(row.class_name) is row and row.task_id in cls.__doc__
+        assert genpo_class(row)().to_dict() == cls().to_dict()
+        assert pickle.loads(pickle.dumps(cls())).to_dict() == cls().to_dict()
 
 
-def _class_source(source: str, class_name: str) -> str:
-    """The text of one class body in ``source``."""
-    start = source.index(f"class {class_name}(")
-    end = source.find("\n@configclass", start)
-    return source[start : end if end > 0 else len(source)]
+def test_table_rows_set_only_what_differs_from_the_defaults() -> None:
+    """Each default is declared once: a row's stock values are real fields and never restate a base default."""
+    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg, GenPORunnerCfg
+
+    runner, alg, actor = GenPORunnerCfg(), GenPOAlgorithmCfg(), GenPOActorCfg()
+    runner_fields = {f.name for f in dataclasses.fields(runner)} - {"experiment_name", "actor", "critic", "algorithm"}
+    alg_fields = {f.name for f in dataclasses.fields(alg)} - {"learning_rate", "gamma", "entropy_coef"}
+    for row in TASKS:
+        assert set(row.runner) <= runner_fields and set(row.algorithm) <= alg_fields, row.key
+        for name, value in row.runner.items():
+            assert value != getattr(runner, name), f"{row.key}: runner.{name}"
+        for name, value in row.algorithm.items():
+            assert value != getattr(alg, name), f"{row.key}: algorithm.{name}"
+    for name, paper in PAPER.items():  # a time size is set only where it differs from the actor default
+        assert paper.time_embed_dim != actor.time_embed_dim, name
+        assert paper.time_hidden_dims is None or list(paper.time_hidden_dims) != actor.time_hidden_dims, name
 
 
-def test_task_classes_set_only_what_differs_from_the_defaults() -> None:
-    """Each default is declared once: a class (or its paper_* call) never restates a base default."""
-    import ast
+def test_every_agent_config_logs_to_its_own_experiment() -> None:
+    """``experiment_name`` of every agent and task is the row's stock name plus the agent's name."""
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
 
-    import agents_cfg
-    from agents_cfg import GenPOActorCfg, GenPOAlgorithmCfg, GenPOCriticCfg, GenPORunnerCfg
+    from isaaclab_tasks_ext.agents import AGENTS
 
-    defaults = {
-        "runner": GenPORunnerCfg(),
-        "paper_actor": GenPOActorCfg(),
-        "paper_critic": GenPOCriticCfg(),
-        "paper_algorithm": GenPOAlgorithmCfg(),
-    }
-    tree = ast.parse(Path(agents_cfg.__file__).with_name("tasks.py").read_text())
-    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
-    assert len(classes) == len(TASKS)
-    for cls in classes:
-        for stmt in cls.body:
-            if not isinstance(stmt, ast.Assign):
-                continue
-            name = stmt.targets[0].id
-            if isinstance(stmt.value, ast.Call):  # actor = paper_actor(ANT, obs_normalization=True)
-                base = defaults[stmt.value.func.id]
-                for kw in stmt.value.keywords:
-                    assert ast.literal_eval(kw.value) != getattr(base, kw.arg), f"{cls.name}.{name}: {kw.arg}"
-            else:
-                assert ast.literal_eval(stmt.value) != getattr(defaults["runner"], name), f"{cls.name}.{name}"
+    for row in TASKS:
+        for agent in (agent for agent in AGENTS.values() if agent.registers):
+            cfg = load_cfg_from_registry(row.task_id, agent.agent_key)
+            assert cfg.experiment_name == f"{row.experiment}_{agent.name}", (row.key, agent.name)
 
 
 def test_every_genpo_field_has_a_real_default() -> None:

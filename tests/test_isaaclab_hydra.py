@@ -26,14 +26,14 @@ def test_fpo_paper_agent_has_fpo_plus_plus_published_settings(monkeypatch, tmp_p
     from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
 
     from agents_cfg import to_runner_dict
-    from agents_cfg.fpo_paper_tasks import FPO_PAPER_ALGORITHM, FPO_PAPER_HUMANOID, HUMANOID_PAPER_ROWS
+    from agents_cfg.fpo_paper_tasks import FPO_PAPER_ALGORITHM, FPO_PAPER_HUMANOID
     from genpo_rsl import FPO
     from isaaclab_tasks_ext import preflight
     from isaaclab_tasks_ext.compare.cli import parse_args, train_command
 
     for row in TASKS:
         paper, fpo = load_cfg_from_registry(row.task_id, "fpo_paper"), load_cfg_from_registry(row.task_id, "fpo")
-        expected = {**FPO_PAPER_ALGORITHM, **(FPO_PAPER_HUMANOID if row.paper in HUMANOID_PAPER_ROWS else {})}
+        expected = {**FPO_PAPER_ALGORITHM, **(FPO_PAPER_HUMANOID if row.paper in ("h1", "humanoid") else {})}
         assert {key: getattr(paper.algorithm, key) for key in expected} == expected
         assert (paper.algorithm.gamma, paper.algorithm.lam) == (fpo.algorithm.gamma, fpo.algorithm.lam)
         assert paper.actor.to_dict() == fpo.actor.to_dict() and paper.critic.to_dict() == fpo.critic.to_dict()

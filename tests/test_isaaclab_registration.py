@@ -44,7 +44,7 @@ def test_register_reports_and_warns_about_unknown_ids(monkeypatch) -> None:
     """A renamed or removed id is returned in the report and warned about, not silently skipped."""
     import isaaclab_tasks_ext.registration as registration
 
-    ghost = TaskRow(key="ghost", task_id="Isaac-Renamed-Ghost", stem="Ghost", paper="ant", stock=TASKS[0].stock)
+    ghost = TaskRow("ghost", "Isaac-Renamed-Ghost", "Ghost", "ant", TASKS[0].stock, experiment="ghost")
     monkeypatch.setattr(registration, "TASKS", (*TASKS, ghost))
     with pytest.warns(UserWarning, match="Isaac-Renamed-Ghost"):
         report = registration.register()
