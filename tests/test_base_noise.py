@@ -152,6 +152,44 @@ def test_the_pre_mode_learned_scale_key_loads_into_learned() -> None:
     assert fresh.alg.actor.flow.base_noise.log_scale_param.exp().item() == pytest.approx(0.5)
 
 
+def test_a_pre_mode_learned_run_resumes_with_each_parameters_adam_moments(tmp_path) -> None:
+    """A run saved before the base-noise modes kept σ as ``flow.log_base_scale``, registered before the velocity
+    MLP: its optimizer state lists σ's moments first. Resuming must hand every parameter its own moments (before the
+    fix Adam met a scalar state for a [256, 32] weight and stopped the run)."""
+    runner = make_runner({"base_scale": "learned"})
+    runner.learn(2)
+    actor_state = runner.alg.actor.state_dict()
+    optimizer = runner.alg.optimizer.state_dict()
+    names = [name for name, _ in runner.alg.actor.named_parameters()]
+    sigma = names.index("flow.base_noise.log_scale_param")
+    # the 0.2 layout, built by hand: σ's key renamed and moved first, its moments moved to position 0
+    old_names = [names[sigma], *names[:sigma], *names[sigma + 1 :]]
+    old_actor = {"flow.log_base_scale": actor_state["flow.base_noise.log_scale_param"]}
+    old_actor.update({k: v for k, v in actor_state.items() if k != "flow.base_noise.log_scale_param"})
+    moments = {name: optimizer["state"][i] for i, name in enumerate(names)}
+    old_state = {i: moments[name] for i, name in enumerate(old_names)}
+    old_state.update({i: s for i, s in optimizer["state"].items() if i >= len(names)})  # the critic's
+    path = os.path.join(tmp_path, "old_layout.pt")
+    torch.save(
+        {
+            **runner.alg.save(),
+            "actor_state_dict": old_actor,
+            "optimizer_state_dict": {**optimizer, "state": old_state},
+            "iter": 2,
+            "infos": None,
+        },
+        path,
+    )
+    resumed = make_runner({"learn_base_scale": True}, seed=4)
+    resumed.load(path)
+    loaded = resumed.alg.optimizer.state_dict()["state"]
+    for i, name in enumerate(names):
+        assert torch.equal(loaded[i]["exp_avg"], moments[name]["exp_avg"]), name
+        assert torch.equal(loaded[i]["exp_avg_sq"], moments[name]["exp_avg_sq"]), name
+    resumed.learn(1)
+    assert torch.isfinite(resumed.alg.actor.flow.base_noise.log_scale_param).all()
+
+
 def test_a_checkpoint_of_another_learned_mode_is_refused(tmp_path) -> None:
     runner = make_runner({"base_scale": "per_dim"})
     path = os.path.join(tmp_path, "model.pt")

@@ -16,7 +16,13 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.models.genpo_actor import GenPOActor
-from genpo_rsl.utils.checkpoint import CHECKPOINT_TAG, settings_dict, warm_start_view
+from genpo_rsl.modules.flow import LEGACY_BASE_SCALE
+from genpo_rsl.utils.checkpoint import (
+    CHECKPOINT_TAG,
+    optimizer_state_in_model_order,
+    settings_dict,
+    warm_start_view,
+)
 from genpo_rsl.utils.config_keys import accepted_keys, check_keys
 
 
@@ -172,6 +178,13 @@ class GenPO(GenPOCore, PPO):
                 stacklevel=2,
             )
             load_cfg["optimizer"] = False
+        if load_cfg.get("optimizer") and load_cfg.get("actor"):
+            renames = {"flow." + LEGACY_BASE_SCALE[0]: "flow." + LEGACY_BASE_SCALE[1]}
+            saved_actor = loaded_dict["actor_state_dict"]
+            ordered = optimizer_state_in_model_order(
+                loaded_dict["optimizer_state_dict"], saved_actor, self._raw_actor, renames
+            )
+            loaded_dict = {**loaded_dict, "optimizer_state_dict": ordered}
         load_iteration = super().load(loaded_dict, load_cfg, strict)
         self.loaded(loaded_dict, load_iteration)
         return load_iteration

@@ -63,3 +63,38 @@ def warm_start_view(loaded_dict: dict, load_cfg: dict | None) -> tuple[dict, dic
     if "optimizer_state_dict" not in loaded_dict:
         load_cfg["iteration"] = False
     return loaded_dict, load_cfg
+
+
+def optimizer_state_in_model_order(
+    optimizer_state: dict, saved_actor_state: dict, actor: torch.nn.Module, renames: dict[str, str]
+) -> dict:
+    """Return ``optimizer_state`` with the actor's entries in the order the actor now registers its parameters.
+
+    rsl_rl's optimizer state is indexed by position (actor parameters first, then the critic's). A checkpoint whose
+    actor registered the same parameters in another order (e.g. the learned σ, which moved from ``flow`` to
+    ``flow.base_noise`` in 0.3) would give each parameter another's Adam moments; the order saved in the
+    checkpoint's ``actor_state_dict`` tells which is which.
+
+    Args:
+        optimizer_state: The checkpoint's ``optimizer_state_dict`` (one parameter group).
+        saved_actor_state: The checkpoint's ``actor_state_dict``, in the order it was saved.
+        actor: The actor the state is loaded into.
+        renames: Old parameter name → current name (renamed keys keep their saved position).
+
+    Returns:
+        The state to load; ``optimizer_state`` itself when the order is unchanged or cannot be matched by name.
+    """
+    current = [name for name, _ in actor.named_parameters()]
+    saved = [name for name in (renames.get(key, key) for key in saved_actor_state) if name in set(current)]
+    if saved == current or sorted(saved) != sorted(current) or len(optimizer_state["param_groups"]) != 1:
+        return optimizer_state
+    position = {name: index for index, name in enumerate(saved)}
+    ids = optimizer_state["param_groups"][0]["params"]
+    state = dict(optimizer_state["state"])
+    for index, name in enumerate(current):
+        old = ids[position[name]]
+        if old in optimizer_state["state"]:
+            state[ids[index]] = optimizer_state["state"][old]
+        else:
+            state.pop(ids[index], None)
+    return {**optimizer_state, "state": state}
