@@ -19,13 +19,19 @@ from genpo_rsl.toy_env import PointReachEnv, train_cfg
 NUM_ENVS, NUM_STEPS = 16, 8
 
 
-def small_runner(log_dir: str | None = None, seed: int = 0, **alg) -> OnPolicyRunner:
-    """A fast GenPO run on PointReach (1 epoch x 2 minibatches unless ``alg`` says otherwise)."""
+def small_runner(log_dir: str | None = None, seed: int = 0, env_log_dir: str | None = None, **alg) -> OnPolicyRunner:
+    """A fast GenPO run on PointReach (1 epoch x 2 minibatches unless ``alg`` says otherwise).
+
+    ``env_log_dir`` goes into the environment's config as IsaacLab's ``train`` puts the run's folder there.
+    """
     cfg = train_cfg("genpo", **{"num_learning_epochs": 1, "num_mini_batches": 2, **alg})
     cfg["num_steps_per_env"] = NUM_STEPS
     torch.manual_seed(seed)
+    env = PointReachEnv(num_envs=NUM_ENVS, seed=seed)
+    if env_log_dir is not None:
+        env.cfg["log_dir"] = env_log_dir
     with contextlib.redirect_stdout(io.StringIO()):
-        return OnPolicyRunner(PointReachEnv(num_envs=NUM_ENVS, seed=seed), cfg, log_dir=log_dir, device="cpu")
+        return OnPolicyRunner(env, cfg, log_dir=log_dir, device="cpu")
 
 
 def record_states(alg: GenPO) -> dict[int, dict]:
@@ -70,7 +76,9 @@ def test_diagnostics_are_logged_every_iteration(tmp_path) -> None:
 
 
 def test_nan_rollout_action_never_reaches_the_env_and_last_good_state_is_saved(tmp_path) -> None:
-    runner = small_runner(log_dir=str(tmp_path))  # no checkpoint_dir: the runner's log dir is found on the stack
+    # no checkpoint_dir set: the run's folder as IsaacLab hands it to the environment (env_cfg.log_dir)
+    runner = small_runner(log_dir=str(tmp_path), env_log_dir=str(tmp_path))
+    assert runner.alg.checkpoint_dir == str(tmp_path)
     alg, env = runner.alg, runner.env
     states = record_states(alg)
     sample, step = alg.actor.sample, env.step

@@ -136,7 +136,6 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         self.entropy_form = entropy_form
         self._flow_graphs: FlowGraphs | None = None
         self.health = HealthGuard(self._snapshot, self.gpu_global_rank)
-        self.health.owner = self
 
     @property
     def objective(self) -> ObjectiveCfg:
@@ -278,7 +277,10 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
 
     @property
     def checkpoint_dir(self) -> str | None:
-        """Return the directory for the last good state on a numerical failure (``None``: the run's log dir)."""
+        """Return the directory for the last good state on a numerical failure (``None``: the current directory).
+
+        The 5.x adapter sets it to the run's log dir when IsaacLab hands one over (:func:`~.health.env_log_dir`).
+        """
         return self.health.checkpoint_dir
 
     @checkpoint_dir.setter

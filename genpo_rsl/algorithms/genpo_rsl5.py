@@ -15,6 +15,7 @@ from tensordict import TensorDict
 
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
+from genpo_rsl.algorithms.health import env_log_dir
 from genpo_rsl.models.genpo_actor import GenPOActor
 from genpo_rsl.modules.flow import LEGACY_BASE_SCALE
 from genpo_rsl.utils.checkpoint import (
@@ -67,6 +68,7 @@ class GenPO(GenPOCore, PPO):
             )
         alg: GenPO = PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[assignment]
         alg.storage = RolloutStorage("rl", env.num_envs, cfg["num_steps_per_env"], obs, [2 * env.num_actions], device)
+        alg.checkpoint_dir = env_log_dir(env)  # where a numerical failure writes the last good state
         return alg
 
     def compile(self, mode: str | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
@@ -51,20 +50,21 @@ def clone_state(obj: Any) -> Any:
     return obj
 
 
-def runner_log_dir(alg: object) -> str | None:
-    """Return the log dir of the rsl_rl runner whose ``alg`` is ``alg``, found on the call stack, else ``None``.
+def env_log_dir(env: object) -> str | None:
+    """Return the run's log dir as IsaacLab hands it to the environment (``env_cfg.log_dir``), else ``None``.
 
-    The stock runners do not hand their log dir to the algorithm; looking it up only on the failure path costs
-    nothing while training and needs no change to rsl_rl or IsaacLab.
+    IsaacLab's ``train`` sets ``env_cfg.log_dir`` to the run's folder before it builds the runner, and rsl_rl hands
+    the environment to ``construct_algorithm``; outside IsaacLab, set the algorithm's ``checkpoint_dir``.
+
+    Args:
+        env: The rsl_rl ``VecEnv`` (its ``cfg`` is an object or a dict).
+
+    Returns:
+        The log dir, or ``None`` when the environment's config has none.
     """
-    frame = sys._getframe(1)
-    while frame is not None:
-        owner = frame.f_locals.get("self")
-        log_dir = getattr(getattr(owner, "logger", None), "log_dir", None) or getattr(owner, "log_dir", None)
-        if getattr(owner, "alg", None) is alg and log_dir:
-            return log_dir
-        frame = frame.f_back
-    return None
+    cfg = getattr(env, "cfg", None)
+    log_dir = cfg.get("log_dir") if isinstance(cfg, dict) else getattr(cfg, "log_dir", None)
+    return str(log_dir) if log_dir else None
 
 
 class HealthGuard:
@@ -76,9 +76,8 @@ class HealthGuard:
         self.iteration = 0
         """Runner iteration of the current rollout and update: ``update()`` calls so far, plus a loaded ``iter``."""
         self.checkpoint_dir: str | None = None
-        """Directory for the last good state (``None``: the runner's log dir, else the current directory)."""
+        """Directory for the last good state (``None``: the current directory)."""
         self.last_good: dict | None = None
-        self.owner: object = None
 
     def keep(self) -> None:
         """Remember the current state as the last good one (before an update changes it)."""
@@ -108,7 +107,7 @@ class HealthGuard:
     def _write(self, message: str) -> str:
         """Save the last good state as a checkpoint the runner's ``load`` accepts; return its path."""
         assert self.last_good is not None
-        directory = self.checkpoint_dir or runner_log_dir(self.owner) or os.getcwd()
+        directory = self.checkpoint_dir or os.getcwd()
         os.makedirs(directory, exist_ok=True)
         rank = f"_rank{self.rank}" if self.rank else ""
         path = os.path.join(directory, f"{LAST_GOOD_PREFIX}_{self.last_good['iter']}{rank}.pt")
