@@ -12,7 +12,7 @@ from tensordict import TensorDict
 
 from genpo_rsl.models.genpo_actor import GenPOActor
 from genpo_rsl.utils.checkpoint import CHECKPOINT_TAG, settings_dict
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, require_model
 from genpo_rsl.warm_start.cloning import dequantized_nll
 
 
@@ -39,11 +39,7 @@ class GenPODistillation(Distillation):
         **kwargs,
     ) -> None:
         """Initialize as ``Distillation``; ``dequant_std`` is σ of the lift ``ã = (a + u, a − u)``, ``u ~ N(0, σ²)``."""
-        if not isinstance(student, GenPOActor):
-            raise TypeError(
-                f"GenPODistillation needs a genpo_rsl.GenPOActor student, got {type(student).__name__}; set the "
-                f"student's class_name to 'genpo_rsl:GenPOActor'."
-            )
+        require_model("GenPODistillation", "student", student, GenPOActor, "genpo_rsl:GenPOActor")
         if loss_type != "nll":
             raise ValueError(
                 f"GenPODistillation: loss_type={loss_type!r} is invalid; allowed: 'nll' (the flow's exact likelihood "

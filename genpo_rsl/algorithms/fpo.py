@@ -16,7 +16,7 @@ from genpo_rsl.algorithms.update_loop import UpdateLoop
 from genpo_rsl.models.fpo_actor import FPOActor
 from genpo_rsl.modules.cfm import TRUST_REGIONS, fpo_surrogate
 from genpo_rsl.modules.ema import PolicyEMA
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, require_model
 
 CHECKPOINT_TAG = "fpo"
 """Top-level key of FPO checkpoints: the flow's sizes (``genpo-train``'s checkpoint check reads it)."""
@@ -79,11 +79,7 @@ class FPO(UpdateLoop, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO; check the FPO settings (errors name the value and what is allowed)."""
-        if not isinstance(actor, FPOActor):
-            raise TypeError(
-                f"FPO needs a genpo_rsl.FPOActor actor, got {type(actor).__name__}; set the actor's class_name to "
-                f"'genpo_rsl:FPOActor'."
-            )
+        require_model("FPO", "actor", actor, FPOActor, "genpo_rsl:FPOActor")
         if not isinstance(num_mc_samples, int) or num_mc_samples < 1:
             raise ValueError(f"FPO: num_mc_samples={num_mc_samples!r} is invalid; allowed: an integer >= 1.")
         if trust_region not in TRUST_REGIONS:

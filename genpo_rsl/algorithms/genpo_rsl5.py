@@ -24,7 +24,7 @@ from genpo_rsl.utils.checkpoint import (
     settings_dict,
     warm_start_view,
 )
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, require_model
 
 
 class GenPO(GenPOCore, PPO):
@@ -47,11 +47,7 @@ class GenPO(GenPOCore, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO (``kwargs``: PPO's keys and GenPO's, see :meth:`GenPOCore.init_genpo`)."""
-        if not isinstance(actor, GenPOActor):
-            raise TypeError(
-                f"GenPO needs a genpo_rsl.GenPOActor actor, got {type(actor).__name__}; set the actor's "
-                f"class_name to 'genpo_rsl:GenPOActor'."
-            )
+        require_model("GenPO", "actor", actor, GenPOActor, "genpo_rsl:GenPOActor")
         genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)
         super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
         self.init_genpo(**genpo_kwargs)

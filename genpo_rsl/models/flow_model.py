@@ -1,6 +1,9 @@
-"""``FlowModel``: an rsl-rl-lib 5 ``MLPModel`` whose actions come from a flow on the observation latent."""
+"""``FlowModel``: an rsl-rl-lib 5 ``MLPModel`` with a flow as its output head, on the observation latent."""
 
 from __future__ import annotations
+
+import inspect
+from typing import NamedTuple
 
 import torch
 import torch.nn as nn
@@ -10,14 +13,42 @@ from tensordict import TensorDict
 
 from genpo_rsl.models.export import FlowPolicyExport, FlowPolicyOnnx
 from genpo_rsl.modules.policy import check_finite_condition
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys
 from genpo_rsl.utils.settings import check_inference_mode
 
 
-class FlowModel(MLPModel):
-    """The part GenPO's and FPO's actors share: latent, zero-noise/sampled forward, spread, export.
+class FlowHead(NamedTuple):
+    """What a model gives its flow head: the sizes of what goes in and out, and the network's shape."""
 
-    A subclass builds ``self.flow`` on :meth:`_get_latent_dim` inputs: a module with ``velocity``,
-    ``sample_action(c)`` (a fresh sample's environment action) and ``zero_noise_action(c)``.
+    action_dim: int
+    """Environment action size ``d``."""
+    latent_dim: int
+    """Size of the observation latent the flow is conditioned on (:meth:`FlowModel.get_latent`)."""
+    hidden_dims: list[int]
+    """Hidden sizes of the velocity MLP (the model's ``hidden_dims``)."""
+    activation: str
+    """Activation name (the model's ``activation``)."""
+
+
+class FlowModel(MLPModel):
+    """An rsl-rl-lib 5 ``MLPModel`` whose output head is a flow on the observation latent (GenPO's and FPO++'s actors).
+
+    The model part is ``MLPModel``'s: observation groups, normalization, :meth:`get_latent`. Where ``MLPModel`` puts
+    its MLP (and ``distribution_cfg`` its distribution), a subclass puts its flow: :meth:`build_flow` returns a module
+    with ``velocity``, ``sample_action(c)`` and ``zero_noise_action(c)`` on the latent ``c``. The forward pass, the
+    measured action spread and the JIT/ONNX export are shared.
+
+    Args:
+        obs: Observation dictionary (as ``MLPModel``).
+        obs_groups: Observation sets to groups (as ``MLPModel``).
+        obs_set: This model's observation set (``"actor"``).
+        output_dim: Environment action size ``d``.
+        hidden_dims: Hidden sizes of the flow's velocity MLP.
+        activation: Activation of the velocity and time MLPs (paper: Mish).
+        obs_normalization: Normalize the observations (as ``MLPModel``).
+        distribution_cfg: Must be ``None``: the flow is the distribution.
+        inference_mode: ``"zero_noise"`` (deterministic, the default) or ``"sample"`` at play/export time.
+        **flow_keys: The flow's settings, passed to :meth:`build_flow`.
     """
 
     flow: nn.Module
@@ -28,12 +59,14 @@ class FlowModel(MLPModel):
         obs_groups: dict[str, list[str]],
         obs_set: str,
         output_dim: int,
-        activation: str,
-        obs_normalization: bool,
-        distribution_cfg: dict | None,
-        inference_mode: str,
+        hidden_dims: tuple[int, ...] | list[int] = (256, 256, 256),
+        activation: str = "mish",
+        obs_normalization: bool = False,
+        distribution_cfg: dict | None = None,
+        inference_mode: str = "zero_noise",
+        **flow_keys,
     ) -> None:
-        """Build the observation latent as ``MLPModel`` does, without its MLP (the flow holds the network)."""
+        """Build the observation latent as ``MLPModel`` does and the flow head on it (see the class docstring)."""
         who = type(self).__name__
         if distribution_cfg:
             raise ValueError(
@@ -41,10 +74,28 @@ class FlowModel(MLPModel):
                 f"Remove distribution_cfg (or set it to None)."
             )
         check_inference_mode(who, inference_mode)
+        head = inspect.signature(self.build_flow).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in head.values()):  # a head with a closed key set: name bad keys
+            check_keys(who, "actor", flow_keys, accepted_keys(FlowModel, self.build_flow) - {"output_dim"})
         super().__init__(obs, obs_groups, obs_set, output_dim, [1], activation, obs_normalization, None)
-        del self.mlp
+        del self.mlp  # the flow takes the place of MLPModel's output MLP
         self.action_dim, self.inference_mode = output_dim, inference_mode
         self.action_spread = torch.zeros(output_dim)
+        self.flow = self.build_flow(
+            FlowHead(output_dim, self._get_latent_dim(), list(hidden_dims), activation), **flow_keys
+        )
+
+    def build_flow(self, head: FlowHead, **flow_keys) -> nn.Module:
+        """Return the flow head on the observation latent (a subclass implements it).
+
+        Args:
+            head: The sizes and activation the model gives its head.
+            **flow_keys: The subclass's flow settings.
+
+        Returns:
+            The flow module.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement build_flow")
 
     def forward(
         self,

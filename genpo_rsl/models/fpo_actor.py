@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch
 from tensordict import TensorDict
 
-from genpo_rsl.models.flow_model import FlowModel
+from genpo_rsl.models.flow_model import FlowHead, FlowModel
 from genpo_rsl.modules.cfm import FlowMatchingPolicy
 from genpo_rsl.modules.policy import SPREAD_STATES, gaussian_only, per_state_std
+from genpo_rsl.modules.velocity import VelocityField
 
 
 @gaussian_only("genpo_rsl:FPO", "output_mean", "output_entropy", "output_distribution_params", "get_output_log_prob")
@@ -22,36 +23,28 @@ class FPOActor(FlowModel):
 
     flow: FlowMatchingPolicy
 
-    def __init__(
+    def build_flow(
         self,
-        obs: TensorDict,
-        obs_groups: dict[str, list[str]],
-        obs_set: str,
-        output_dim: int,
-        hidden_dims: tuple[int, ...] | list[int] = (256, 256, 256),
-        activation: str = "mish",
-        obs_normalization: bool = False,
-        distribution_cfg: dict | None = None,
+        head: FlowHead,
         num_flow_steps: int = 10,
         time_embed_dim: int = 32,
         time_hidden_dims: tuple[int, ...] | list[int] = (256, 256),
         time_embedding: str = "scaled",
-        inference_mode: str = "zero_noise",
-    ) -> None:
-        """Build the observation latent as ``MLPModel`` does and the flow-matching policy on it."""
-        super().__init__(
-            obs, obs_groups, obs_set, output_dim, activation, obs_normalization, distribution_cfg, inference_mode
-        )
-        self.flow = FlowMatchingPolicy(
-            output_dim,
-            self._get_latent_dim(),
-            list(hidden_dims),
-            activation,
-            num_flow_steps,
-            time_embed_dim,
-            time_hidden_dims,
-            time_embedding,
-        )
+    ) -> FlowMatchingPolicy:
+        """Return the flow-matching policy on the observation latent.
+
+        Args:
+            head: The model's action size, latent size, hidden sizes and activation.
+            num_flow_steps: Euler steps of the sampler (FPO++: 10).
+            time_embed_dim: Size of the sinusoidal time embedding.
+            time_hidden_dims: Hidden sizes of the time MLP.
+            time_embedding: ``"scaled"`` or ``"released"``.
+
+        Returns:
+            The policy.
+        """
+        time = (time_embed_dim, time_hidden_dims, time_embedding)
+        return FlowMatchingPolicy(VelocityField.build(*head, *time), num_flow_steps)
 
     def measure_spread(self, obs: TensorDict) -> torch.Tensor:
         """Set and return the std of sampled actions over fresh noise for a fixed state, per dimension."""

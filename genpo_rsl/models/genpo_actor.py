@@ -6,7 +6,8 @@ import torch
 from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
-from genpo_rsl.models.flow_model import FlowModel
+from genpo_rsl.models.flow_model import FlowHead, FlowModel
+from genpo_rsl.modules.flow import GenPOFlow
 from genpo_rsl.modules.policy import FlowPolicy, gaussian_only
 from genpo_rsl.utils.config_keys import accepted_keys
 from genpo_rsl.utils.settings import build_flow, take_flat_flow_keys
@@ -23,28 +24,21 @@ class GenPOActor(FlowPolicy, FlowModel):
     place of :class:`MLPModel`. Train it with :class:`genpo_rsl.GenPO`; the stock Gaussian ``PPO`` cannot.
     """
 
-    def __init__(
-        self,
-        obs: TensorDict,
-        obs_groups: dict[str, list[str]],
-        obs_set: str,
-        output_dim: int,
-        hidden_dims: tuple[int, ...] | list[int] = (256, 256, 256),
-        activation: str = "mish",
-        obs_normalization: bool = False,
-        distribution_cfg: dict | None = None,
-        flow_cfg: dict | None = None,
-        inference_mode: str = "zero_noise",
-        **flat_flow_keys,
-    ) -> None:
-        """Build the observation latent as ``MLPModel`` does and the flow on it (see the class docstring)."""
-        flat = take_flat_flow_keys("GenPOActor", "actor", flat_flow_keys, accepted_keys(GenPOActor) - {"output_dim"})
-        super().__init__(
-            obs, obs_groups, obs_set, output_dim, activation, obs_normalization, distribution_cfg, inference_mode
-        )
-        self.flow = build_flow(
-            "GenPOActor", flow_cfg, flat, output_dim, self._get_latent_dim(), hidden_dims, activation
-        )
+    def build_flow(self, head: FlowHead, flow_cfg: dict | None = None, **flat_flow_keys) -> GenPOFlow:
+        """Return the GenPO flow of ``flow_cfg`` and the flat keys (:func:`~genpo_rsl.utils.settings.build_flow`).
+
+        Args:
+            head: The model's action size, latent size, hidden sizes and activation.
+            flow_cfg: A sub-config with a ``class_name`` (default :class:`~genpo_rsl.modules.flow.GenPOFlow`) and its
+                keys, like rsl_rl's ``distribution_cfg``.
+            **flat_flow_keys: The same keys at the top level of the actor config (``num_flow_steps``, ``mix_p``, ...).
+
+        Returns:
+            The flow.
+        """
+        allowed = accepted_keys(FlowModel) - {"output_dim"} | {"flow_cfg"}
+        flat = take_flat_flow_keys("GenPOActor", "actor", flat_flow_keys, allowed)
+        return build_flow("GenPOActor", flow_cfg, flat, *head)
 
     def flow_condition(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None

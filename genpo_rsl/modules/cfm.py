@@ -26,25 +26,18 @@ TRUST_REGIONS = ("aspo", "ppo")
 class FlowMatchingPolicy(nn.Module):
     """``v(x, c, τ)`` (GenPO's :class:`~genpo_rsl.modules.velocity.VelocityField`) and its Euler sampler; no doubled action."""
 
-    def __init__(
-        self,
-        action_dim: int,
-        cond_dim: int,
-        hidden_dims: list[int],
-        activation: str = "mish",
-        num_flow_steps: int = 10,
-        time_embed_dim: int = 32,
-        time_hidden_dims: list[int] | tuple[int, ...] = (256, 256),
-        time_embedding: str = "scaled",
-    ) -> None:
-        """Build the velocity field (the same network code as GenPO's) over ``x ∈ R^d``."""
+    def __init__(self, velocity: VelocityField, num_flow_steps: int = 10) -> None:
+        """Wrap a velocity field over ``x ∈ R^d`` (the same network code as GenPO's) with an Euler sampler.
+
+        Args:
+            velocity: ``v(x, c, τ)`` (:meth:`VelocityField.build`).
+            num_flow_steps: Euler steps of the sampler (FPO++: 10).
+        """
         super().__init__()
         if num_flow_steps < 1:
             raise ValueError(f"FPOActor: num_flow_steps={num_flow_steps!r} is invalid; allowed: >= 1.")
-        self.action_dim, self.cond_dim, self.num_flow_steps = action_dim, cond_dim, num_flow_steps
-        self.velocity = VelocityField.build(
-            action_dim, cond_dim, hidden_dims, activation, time_embed_dim, time_hidden_dims, time_embedding
-        )
+        self.velocity, self.num_flow_steps = velocity, num_flow_steps
+        self.action_dim, self.cond_dim = velocity.action_dim, velocity.cond_dim
 
     def forward(self, x0: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         """Return ``x_1`` from ``x_0`` by ``num_flow_steps`` Euler steps of ``v(x, c, τ)`` over τ ∈ [0, 1]."""

@@ -12,6 +12,7 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.rsl3.actor_critic import GenPOActorCritic
+from genpo_rsl.utils.config_keys import require_model
 
 
 class GenPO(GenPOCore, PPO):
@@ -33,11 +34,7 @@ class GenPO(GenPOCore, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO (``kwargs``: PPO's keys and GenPO's, see :meth:`GenPOCore.init_genpo`)."""
-        if not isinstance(policy, GenPOActorCritic):
-            raise TypeError(
-                f"GenPO needs a genpo_rsl.GenPOActorCritic policy, got {type(policy).__name__}; set the policy's "
-                f"class_name to 'genpo_rsl.GenPOActorCritic'."
-            )
+        require_model("GenPO", "policy", policy, GenPOActorCritic, "genpo_rsl.GenPOActorCritic")
         if rnd_cfg:
             raise ValueError(f"GenPO (rsl-rl-lib 3.x): rnd_cfg={rnd_cfg!r} is not supported; allowed: None.")
         genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)

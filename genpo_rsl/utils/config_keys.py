@@ -25,3 +25,20 @@ def check_keys(who: str, section: str, keys: Iterable[str], allowed: set[str]) -
         raise ValueError(
             f"GenPO config: unknown key(s) {unknown} in '{section}' (class {who}); allowed: {sorted(allowed)}."
         )
+
+
+def require_model(algorithm: str, role: str, model: object, expected: type, class_name: str) -> None:
+    """Raise ``TypeError`` unless ``model`` is an ``expected``, naming the ``class_name`` to set in the config.
+
+    Args:
+        algorithm: The algorithm's name (``"GenPO"``, ``"FPO"``, ...).
+        role: The model's config section (``"actor"``, ``"student"``, ``"policy"``).
+        model: The model the runner built.
+        expected: The model class the algorithm needs.
+        class_name: The config value that selects it (``"genpo_rsl:GenPOActor"``).
+    """
+    if not isinstance(model, expected):
+        raise TypeError(
+            f"{algorithm} needs a genpo_rsl.{expected.__name__} {role}, got {type(model).__name__}; set the {role}'s "
+            f"class_name to '{class_name}'."
+        )
