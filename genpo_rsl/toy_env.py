@@ -15,7 +15,14 @@ from tensordict import TensorDict
 
 
 class PointReachEnv(VecEnv):
-    """Vectorized point-reaching task on the CPU, deterministic given ``seed``."""
+    """Vectorized point-reaching task on the CPU, deterministic given ``seed``.
+
+    Args:
+        num_envs: Number of independent episodes run in parallel.
+        action_dim: The space's dimension ``d`` (the action size; observations have ``2d`` entries).
+        max_episode_length: Steps per episode.
+        seed: Seed of the generator of start positions and goals.
+    """
 
     def __init__(self, num_envs: int = 64, action_dim: int = 2, max_episode_length: int = 25, seed: int = 0) -> None:
         """Create ``num_envs`` independent episodes."""
@@ -38,7 +45,15 @@ class PointReachEnv(VecEnv):
         return TensorDict({"policy": obs}, batch_size=[self.num_envs])
 
     def step(self, actions: torch.Tensor) -> tuple[TensorDict, torch.Tensor, torch.Tensor, dict]:
-        """Apply the actions; auto-reset finished episodes."""
+        """Apply the actions; auto-reset finished episodes.
+
+        Args:
+            actions: The actions ``[num_envs, d]`` (clipped to ``[-1, 1]``).
+
+        Returns:
+            ``(obs, rewards, dones, extras)`` as rsl_rl's ``VecEnv.step`` returns them; ``extras`` has ``time_outs``
+            and ``log`` (``mean_distance``).
+        """
         self.position = self.position + 0.1 * actions.clamp(-1.0, 1.0)
         reward = -(self.goal - self.position).norm(dim=-1)
         self.episode_return += reward
@@ -50,7 +65,14 @@ class PointReachEnv(VecEnv):
         return self.get_observations(), reward, dones.long(), extras
 
     def mean_recent_return(self, n: int = 200) -> float:
-        """Return the mean of the last ``n`` completed episode returns."""
+        """Return the mean of the last ``n`` completed episode returns.
+
+        Args:
+            n: How many of the most recent returns to average.
+
+        Returns:
+            The mean (0 before the first episode ends).
+        """
         recent = self.completed_returns[-n:]
         return sum(recent) / max(len(recent), 1)
 
@@ -62,7 +84,11 @@ class PointReachEnv(VecEnv):
         }
 
     def load_state_dict(self, state: dict) -> None:
-        """Restore a state from :meth:`state_dict`."""
+        """Restore a state from :meth:`state_dict`.
+
+        Args:
+            state: What :meth:`state_dict` returned.
+        """
         self.generator.set_state(state["rng"])
         self.position, self.goal, self.episode_length_buf, self.episode_return = (t.clone() for t in state["tensors"])
 
@@ -86,8 +112,16 @@ FLOW_ACTOR = {"hidden_dims": [64, 64], "activation": "elu", "time_embed_dim": 16
 def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
     """Return an rsl_rl 5 runner config (plain dict, ``class_name`` strings) for :class:`PointReachEnv`.
 
-    ``algorithm`` is ``"genpo"`` (flow actor), ``"fpo"`` (flow-matching actor, FPO++) or ``"ppo"`` (rsl_rl's
-    Gaussian actor); ``overrides`` update the ``algorithm`` section.
+    Args:
+        algorithm: ``"genpo"`` (flow actor), ``"fpo"`` (flow-matching actor, FPO++) or ``"ppo"`` (rsl_rl's Gaussian
+            actor).
+        **overrides: Keys that update the ``algorithm`` section.
+
+    Returns:
+        The runner config.
+
+    Raises:
+        ValueError: If ``algorithm`` is not one of the three.
     """
     if algorithm not in ("genpo", "fpo", "ppo"):
         raise ValueError(f"train_cfg: algorithm={algorithm!r} is invalid; allowed: 'genpo', 'fpo', 'ppo'.")
@@ -124,7 +158,16 @@ def train_cfg(algorithm: str = "genpo", **overrides) -> dict:
 
 
 def bimodal_demonstrations(n: int, obs_dim: int, seed: int) -> tuple[TensorDict, torch.Tensor]:
-    """Return ``(obs, actions)``: half of the 2-D actions near (1, 1), half near (−1, −1), from the same states."""
+    """Return demonstrations with two action modes: half of the 2-D actions near (1, 1), half near (−1, −1).
+
+    Args:
+        n: Number of demonstrations.
+        obs_dim: Size of the (random) observation group ``policy``.
+        seed: Seed of the generator.
+
+    Returns:
+        ``(obs, actions)``: ``[n]`` observations and ``[n, 2]`` actions, the modes drawn independently of the states.
+    """
     gen = torch.Generator().manual_seed(seed)
     obs = TensorDict({"policy": torch.randn(n, obs_dim, generator=gen)}, batch_size=[n])
     mode = torch.randint(0, 2, (n, 1), generator=gen).float() * 2 - 1
@@ -132,7 +175,14 @@ def bimodal_demonstrations(n: int, obs_dim: int, seed: int) -> tuple[TensorDict,
 
 
 def mode_shares(actions: torch.Tensor) -> tuple[float, float, float]:
-    """Return the shares of 2-D actions within 0.5 of (1, 1), of (−1, −1), and of the origin (between the modes)."""
+    """Return the shares of 2-D actions within 0.5 of (1, 1), of (−1, −1), and of the origin (between the modes).
+
+    Args:
+        actions: The actions ``[n, 2]``.
+
+    Returns:
+        The three shares.
+    """
     near = lambda c: ((actions - c).norm(dim=-1) < 0.5).float().mean().item()  # noqa: E731
     return near(torch.ones(2)), near(-torch.ones(2)), near(torch.zeros(2))
 
@@ -140,7 +190,18 @@ def mode_shares(actions: torch.Tensor) -> tuple[float, float, float]:
 def clone_gaussian(
     obs: TensorDict, actions: torch.Tensor, epochs: int, batch_size: int = 256, learning_rate: float = 3e-3
 ) -> torch.nn.Module:
-    """Return rsl_rl's Gaussian ``MLPModel`` fitted to ``(obs, actions)`` by maximum likelihood (the baseline)."""
+    """Return rsl_rl's Gaussian ``MLPModel`` fitted to ``(obs, actions)`` by maximum likelihood (the baseline).
+
+    Args:
+        obs: The observations, with the group ``policy``.
+        actions: The actions ``[n, d]``.
+        epochs: Number of passes over the demonstrations.
+        batch_size: Demonstrations per minibatch.
+        learning_rate: Adam's learning rate.
+
+    Returns:
+        The fitted model (hidden sizes ``[64, 64]``, ELU; gradients not clipped).
+    """
     from rsl_rl.models import MLPModel
 
     from genpo_rsl.warm_start.gaussian_cloning import gaussian_clone

@@ -25,6 +25,18 @@ class GenPODistillation(Distillation):
     its behaviour loss is the negative likelihood bound of :mod:`genpo_rsl.warm_start.cloning`,
     ``−E_u[log π((a_T + u, a_T − u) | s)] − d·log 2 − H(N(0, σ²I_d))`` with the exact flow log-density: an upper bound
     on ``−log p(a_T | s)`` in nats per sample (logged as ``behavior``).
+
+    Args:
+        student: The flow student (:class:`~genpo_rsl.models.genpo_actor.GenPOActor`).
+        teacher: The teacher model (a stock rsl_rl model).
+        storage: The rollout storage.
+        loss_type: Must be ``"nll"`` (the flow's exact likelihood bound).
+        dequant_std: σ of the lift ``ã = (a + u, a − u)``, ``u ~ N(0, σ²)`` (``> 0``).
+        **kwargs: rsl_rl ``Distillation``'s settings.
+
+    Raises:
+        TypeError: If ``student`` is not a ``GenPOActor``.
+        ValueError: If ``loss_type`` or ``dequant_std`` is invalid.
     """
 
     student: GenPOActor
@@ -38,7 +50,7 @@ class GenPODistillation(Distillation):
         dequant_std: float = 0.5,
         **kwargs,
     ) -> None:
-        """Initialize as ``Distillation``; ``dequant_std`` is σ of the lift ``ã = (a + u, a − u)``, ``u ~ N(0, σ²)``."""
+        """Initialize as ``Distillation`` (see the class docstring)."""
         require_model("GenPODistillation", "student", student, GenPOActor, "genpo_rsl:GenPOActor")
         if loss_type != "nll":
             raise ValueError(
@@ -52,14 +64,35 @@ class GenPODistillation(Distillation):
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> GenPODistillation:
-        """Build as ``Distillation`` does, after checking the algorithm's config keys (unknown keys are named)."""
+        """Build as ``Distillation`` does, after checking the algorithm's config keys (unknown keys are named).
+
+        Args:
+            obs: The environment's observations.
+            env: The environment.
+            cfg: The runner config.
+            device: The device to train on.
+
+        Returns:
+            The algorithm.
+
+        Raises:
+            ValueError: If the ``algorithm`` section has an unknown key.
+        """
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, Distillation) | {"class_name", "rnd_cfg", "symmetry_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
         return Distillation.construct_algorithm(obs, env, cfg, device)  # type: ignore[return-value]
 
     def behavior_loss(self, obs: TensorDict, teacher_actions: torch.Tensor) -> torch.Tensor:
-        """Return the mean negative likelihood bound of the teacher's actions under the student (with gradient)."""
+        """Return the mean negative likelihood bound of the teacher's actions under the student (with gradient).
+
+        Args:
+            obs: The student's observations ``[B]``.
+            teacher_actions: The teacher's actions ``[B, d]``.
+
+        Returns:
+            The loss (a scalar).
+        """
         weights = torch.ones(teacher_actions.shape[0], device=teacher_actions.device)
         return dequantized_nll(self.student, obs, teacher_actions, weights, self.dequant_std)
 
@@ -86,7 +119,19 @@ class GenPODistillation(Distillation):
         return {**super().save(), CHECKPOINT_TAG: settings_dict(self.student.flow)}
 
     def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
-        """Load as the stock algorithm does; a teacher that is not a stock rsl_rl actor is refused in one line."""
+        """Load as the stock algorithm does; a teacher that is not a stock rsl_rl actor is refused in one line.
+
+        Args:
+            loaded_dict: A distillation checkpoint (resume) or the teacher's PPO checkpoint.
+            load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for the default.
+            strict: Whether the state dicts must match exactly (as in rsl_rl).
+
+        Returns:
+            What the stock ``Distillation.load`` returns.
+
+        Raises:
+            ValueError: If the teacher checkpoint is a GenPO or FPO one, has no ``actor_state_dict``, or does not fit.
+        """
         if "student_state_dict" in loaded_dict:  # resuming a distillation run
             return super().load(loaded_dict, load_cfg, strict)
         expected = "expected a stock rsl_rl PPO checkpoint of this task (its Gaussian 'actor_state_dict')"
@@ -106,7 +151,11 @@ class GenPODistillation(Distillation):
             ) from None
 
     def optimizer_step(self, loss: torch.Tensor) -> None:
-        """Back-propagate ``loss`` and step, as the stock algorithm does (gradient reduction, optional clipping)."""
+        """Back-propagate ``loss`` and step, as the stock algorithm does (gradient reduction, optional clipping).
+
+        Args:
+            loss: The accumulated behaviour loss.
+        """
         self.optimizer.zero_grad()
         loss.backward()
         if self.is_multi_gpu:

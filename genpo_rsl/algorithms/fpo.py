@@ -78,7 +78,7 @@ class FPO(UpdateLoop, PPO):
         weight_decay: float | None = None,
         **kwargs,
     ) -> None:
-        """Initialize as PPO; check the FPO settings (errors name the value and what is allowed)."""
+        """Initialize as PPO; check the FPO settings (class docstring; errors name the value and what is allowed)."""
         require_model("FPO", "actor", actor, FPOActor, "genpo_rsl:FPOActor")
         if not isinstance(num_mc_samples, int) or num_mc_samples < 1:
             raise ValueError(f"FPO: num_mc_samples={num_mc_samples!r} is invalid; allowed: an integer >= 1.")
@@ -102,14 +102,34 @@ class FPO(UpdateLoop, PPO):
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> FPO:
-        """Build as PPO does, after checking the config keys (unknown keys are named)."""
+        """Build as PPO does, after checking the config keys (unknown keys are named).
+
+        Args:
+            obs: The environment's observations.
+            env: The environment.
+            cfg: The runner config.
+            device: The device to train on.
+
+        Returns:
+            The algorithm.
+
+        Raises:
+            ValueError: If the ``algorithm`` section has an unknown key.
+        """
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO) | {"class_name", "share_cnn_encoders", "rnd_cfg", "symmetry_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
         return PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[return-value]
 
     def act(self, obs: TensorDict) -> torch.Tensor:
-        """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters."""
+        """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters.
+
+        Args:
+            obs: The environment's observations.
+
+        Returns:
+            The environment actions ``[num_envs, d]``.
+        """
         flow, cond = self.actor.flow, self.actor.flow_condition(obs)
         actions = flow.sample_action(cond)
         n, m, d = actions.shape[0], self.num_mc_samples, actions.shape[1]
@@ -143,7 +163,15 @@ class FPO(UpdateLoop, PPO):
         return self.mean_terms(sums, count, first_only=["ratio_first_minibatch"])
 
     def minibatch_loss(self, batch: RolloutStorage.Batch, first: bool) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Return the FPO++ loss of one minibatch and its logged terms; adapt the learning rate on its KL estimate."""
+        """Return the FPO++ loss of one minibatch and its logged terms; adapt the learning rate on its KL estimate.
+
+        Args:
+            batch: rsl_rl's minibatch.
+            first: Whether this is the update's first minibatch (``ratio_first_minibatch`` is measured on it).
+
+        Returns:
+            ``(loss, terms)``: the scalar loss and the logged terms.
+        """
         eps_flat, tau, old_losses = batch.old_distribution_params  # type: ignore[misc]
         eps = eps_flat.view(tau.shape[0], tau.shape[1], -1)
         cond = self.actor.flow_condition(batch.observations)  # type: ignore[arg-type]
@@ -193,6 +221,17 @@ class FPO(UpdateLoop, PPO):
 
         With ``ema_decay > 0`` the live weights and the EMA are restored; a checkpoint without EMA state starts the
         EMA from its weights. With ``ema_decay = 0`` the actor gets the checkpoint's deployed weights.
+
+        Args:
+            loaded_dict: The checkpoint.
+            load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for everything.
+            strict: Whether the state dicts must match exactly (as in rsl_rl).
+
+        Returns:
+            Whether the checkpoint's iteration count is continued (as rsl_rl's ``PPO.load``).
+
+        Raises:
+            ValueError: If the checkpoint was not written by FPO.
         """
         if CHECKPOINT_TAG not in loaded_dict:
             raise ValueError(
@@ -212,7 +251,16 @@ class FPO(UpdateLoop, PPO):
 
 
 def check_ema_and_weight_decay(ema_decay: float, ema_warmup_updates: int, weight_decay: float | None) -> None:
-    """Raise ``ValueError`` naming a bad ``ema_decay``, ``ema_warmup_updates`` or ``weight_decay`` and what is allowed."""
+    """Check FPO's EMA and weight-decay settings.
+
+    Args:
+        ema_decay: Must be in ``[0, 1)``.
+        ema_warmup_updates: Must be an integer ``>= 0``.
+        weight_decay: Must be ``None`` or a number ``>= 0``.
+
+    Raises:
+        ValueError: If a setting is invalid; the message names it and what is allowed.
+    """
     if isinstance(ema_decay, bool) or not isinstance(ema_decay, (int, float)) or not 0.0 <= ema_decay < 1.0:
         raise ValueError(
             f"FPO: ema_decay={ema_decay!r} is invalid; allowed: a number in [0, 1) (0: no EMA; FPO++: 0.95)."

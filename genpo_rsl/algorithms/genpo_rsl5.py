@@ -34,6 +34,22 @@ class GenPO(GenPOCore, PPO):
     averaged before clipping, the KL is all-reduced and rank 0's adapted learning rate is broadcast; advantages,
     minibatch shuffling and the compression noise stay per rank, as in PPO. Gradients are clipped as rsl-rl-lib 5.x's
     PPO does: the actor's and the critic's norms separately, each to ``max_grad_norm``.
+
+    Args:
+        actor: The flow actor (:class:`~genpo_rsl.models.genpo_actor.GenPOActor`).
+        critic: The value model.
+        storage: The rollout storage (:meth:`construct_algorithm` replaces it with one that holds the 2d dummy
+            action).
+        entropy_coef: ``λ``, the weight of the entropy term (its form: ``entropy_form``).
+        **kwargs: rsl_rl ``PPO``'s settings (``num_learning_epochs``, ``clip_param``, ``learning_rate``,
+            ``schedule``, ``desired_kl``, ...) and GenPO's (``compression_coef``, ``compression_fraction``,
+            ``compression_form``, ``cuda_graphs``, ``allow_tf32``, ``entropy_form``: see
+            :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` and ``use_mixed_precision=True`` are refused.
+
+    Raises:
+        TypeError: If ``actor`` is not a ``GenPOActor``.
+        ValueError: If a GenPO setting is invalid or an unsupported PPO option is set; the message names it and what
+            is allowed.
     """
 
     actor: GenPOActor
@@ -46,7 +62,7 @@ class GenPO(GenPOCore, PPO):
         entropy_coef: float = 0.01,
         **kwargs,
     ) -> None:
-        """Initialize as PPO (``kwargs``: PPO's keys and GenPO's, see :meth:`GenPOCore.init_genpo`)."""
+        """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
         require_model("GenPO", "actor", actor, GenPOActor, "genpo_rsl:GenPOActor")
         genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)
         super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
@@ -54,7 +70,20 @@ class GenPO(GenPOCore, PPO):
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> GenPO:
-        """Build as PPO does, after checking the config keys; the storage holds the 2d dummy action."""
+        """Build as PPO does, after checking the config keys; the storage holds the 2d dummy action.
+
+        Args:
+            obs: The environment's observations.
+            env: The environment (its config's ``log_dir``, if any, becomes :attr:`checkpoint_dir`).
+            cfg: The runner config.
+            device: The device to train on.
+
+        Returns:
+            The algorithm.
+
+        Raises:
+            ValueError: If the ``algorithm`` section has an unknown key or ``share_cnn_encoders=True``.
+        """
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO, GenPOCore.init_genpo) | {"class_name", "share_cnn_encoders", "rnd_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
@@ -72,6 +101,9 @@ class GenPO(GenPOCore, PPO):
 
         Wrapping the whole actor (PPO's way) would compile only its ``forward``; GenPO's hot paths (sample,
         likelihood, compression) all evaluate the velocity MLP.
+
+        Args:
+            mode: ``torch.compile``'s mode, or ``None`` for no compilation.
         """
         self.critic = compile_model(self._raw_critic, mode)  # type: ignore[assignment]
         if mode is not None:
@@ -85,7 +117,14 @@ class GenPO(GenPOCore, PPO):
         return self._raw_actor  # type: ignore[return-value]
 
     def act(self, obs: TensorDict) -> torch.Tensor:
-        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
+        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``.
+
+        Args:
+            obs: The environment's observations.
+
+        Returns:
+            The environment actions ``[num_envs, d]``.
+        """
         dummy, z, log_prob = self.sample_checked(obs)
         self.transition.hidden_states = (None, None)
         self.transition.actions = dummy
@@ -109,11 +148,23 @@ class GenPO(GenPOCore, PPO):
             )
 
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values."""
+        """Return the critic's values.
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            The values ``[B, 1]``, with gradient.
+        """
         return self.critic(obs)
 
     def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
-        """Train RND (if configured) on the minibatch, as PPO does."""
+        """Train RND (if configured) on the minibatch, as PPO does.
+
+        Args:
+            batch: The minibatch.
+            terms: The minibatch's logged terms; RND's loss is added as ``rnd``.
+        """
         if self.rnd:
             rnd_loss = self.rnd.compute_loss(batch.obs)
             self.rnd.optimizer.zero_grad()
@@ -158,7 +209,19 @@ class GenPO(GenPOCore, PPO):
     def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
         """Load a GenPO checkpoint (or a warm start: :func:`~genpo_rsl.utils.checkpoint.warm_start_view`).
 
-        A Gaussian PPO checkpoint or a mismatched flow gives a clear error.
+        A checkpoint whose flow has no trained σ loads into a learnable-σ actor with a fresh optimizer (with a warning).
+
+        Args:
+            loaded_dict: The checkpoint.
+            load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for everything.
+            strict: Whether the state dicts must match exactly (as in rsl_rl).
+
+        Returns:
+            Whether the checkpoint's iteration count is continued (as rsl_rl's ``PPO.load``).
+
+        Raises:
+            ValueError: If the checkpoint was not written by GenPO (e.g. a Gaussian PPO one) or its flow does not match
+                the configured actor.
         """
         if CHECKPOINT_TAG not in loaded_dict:
             keys = sorted(loaded_dict.get("actor_state_dict", {}))[:4]

@@ -24,12 +24,27 @@ class GenPONumericalError(RuntimeError):
 
 
 def all_finite(tensors: Iterable[torch.Tensor]) -> bool:
-    """Return whether every value of every tensor is finite (one device sync)."""
+    """Return whether every value of every tensor is finite (one device sync).
+
+    Args:
+        tensors: The tensors to check.
+
+    Returns:
+        True when all values are finite.
+    """
     return bool(torch.stack([torch.isfinite(t).all() for t in tensors]).all())
 
 
 def describe_nonfinite(tensors: dict[str, torch.Tensor]) -> str:
-    """Return ``"<n> of <total> <name> are non-finite (NaN/inf)"`` for (at most 4 of) the tensors with such values."""
+    """Describe the tensors with non-finite values.
+
+    Args:
+        tensors: The tensors by name.
+
+    Returns:
+        ``"<n> of <total> <name> are non-finite (NaN/inf)"`` for (at most 4 of) the tensors with such values, joined
+        by commas.
+    """
     parts = [
         f"{int((~torch.isfinite(t)).sum())} of {t.numel()} {name} are non-finite (NaN/inf)"
         for name, t in tensors.items()
@@ -40,7 +55,14 @@ def describe_nonfinite(tensors: dict[str, torch.Tensor]) -> str:
 
 
 def clone_state(obj: Any) -> Any:
-    """Return a copy of nested dicts/lists/tuples with every tensor cloned (detached)."""
+    """Return a copy of nested dicts/lists/tuples with every tensor cloned (detached).
+
+    Args:
+        obj: The state (other values are kept as they are, not copied).
+
+    Returns:
+        The copy.
+    """
     if isinstance(obj, torch.Tensor):
         return obj.detach().clone()
     if isinstance(obj, dict):
@@ -68,10 +90,15 @@ def env_log_dir(env: object) -> str | None:
 
 
 class HealthGuard:
-    """Checks tensors, keeps a snapshot of the last good state and raises :class:`GenPONumericalError` on failure."""
+    """Checks tensors, keeps a snapshot of the last good state and raises :class:`GenPONumericalError` on failure.
+
+    Args:
+        snapshot: ``snapshot()`` returns the runner checkpoint of the current state (with ``iter``).
+        rank: The process's rank; a nonzero rank is appended to the file name of the last good state.
+    """
 
     def __init__(self, snapshot: Callable[[], dict], rank: int) -> None:
-        """``snapshot()`` returns the runner checkpoint of the current state (with ``iter``); ``rank`` names files."""
+        """Start with no last good state (see the class docstring)."""
         self.snapshot, self.rank = snapshot, rank
         self.iteration = 0
         """Runner iteration of the current rollout and update: ``update()`` calls so far, plus a loaded ``iter``."""
@@ -84,12 +111,27 @@ class HealthGuard:
         self.last_good = clone_state(self.snapshot())
 
     def check(self, tensors: dict[str, torch.Tensor], where: str = "") -> None:
-        """Raise (after writing the last good state) if a value of ``tensors`` is non-finite."""
+        """Raise (after writing the last good state) if a value of ``tensors`` is non-finite.
+
+        Args:
+            tensors: The tensors to check, by name.
+            where: Appended to the description in the error message.
+
+        Raises:
+            GenPONumericalError: If a value is non-finite.
+        """
         if not all_finite(tensors.values()):
             self.fail(describe_nonfinite(tensors) + where)
 
     def fail(self, details: str) -> NoReturn:
-        """Write the last good state (if any) and raise :class:`GenPONumericalError` naming the iteration."""
+        """Write the last good state (if any) and raise :class:`GenPONumericalError` naming the iteration.
+
+        Args:
+            details: What failed, for the error message.
+
+        Raises:
+            GenPONumericalError: Always.
+        """
         message = f"iteration {self.iteration}: {details}"
         if self.last_good is None:
             saved = (

@@ -15,10 +15,26 @@ from genpo_rsl.modules.velocity import VelocityField
 class FPOActor(FlowModel):
     """Flow-matching velocity policy ``v(x, c, τ)`` on the observation latent ``c``; Euler sampling, no likelihood.
 
-    Same constructor contract as :class:`rsl_rl.models.MLPModel`, plus ``num_flow_steps`` (Euler steps, default 10),
-    ``time_embed_dim``, ``time_hidden_dims``, ``time_embedding`` (the velocity network is GenPO's). ``forward`` returns
-    the zero-noise action (``x_0 = 0``) unless sampling is asked for (``stochastic_output`` or
-    ``inference_mode="sample"``). Train it with :class:`genpo_rsl.FPO`.
+    Same constructor contract as :class:`rsl_rl.models.MLPModel` (the constructor is
+    :class:`~genpo_rsl.models.flow_model.FlowModel`'s, whose docstring lists its arguments), plus the flow keys of
+    :meth:`build_flow` (the velocity network is GenPO's). ``forward`` returns the zero-noise action (``x_0 = 0``)
+    unless sampling is asked for (``stochastic_output`` or ``inference_mode="sample"``). Train it with
+    :class:`genpo_rsl.FPO`.
+
+    Args:
+        obs: Observation dictionary (as ``MLPModel``).
+        obs_groups: Observation sets to groups (as ``MLPModel``).
+        obs_set: This model's observation set (``"actor"``).
+        output_dim: Environment action size ``d``.
+        hidden_dims: Hidden sizes of the velocity MLP.
+        activation: Activation of the velocity and time MLPs.
+        obs_normalization: Normalize the observations (as ``MLPModel``).
+        distribution_cfg: Must be ``None``: the flow is the distribution.
+        inference_mode: ``"zero_noise"`` (deterministic, the default) or ``"sample"`` at play/export time.
+        num_flow_steps: Euler steps of the sampler (default 10, FPO++'s).
+        time_embed_dim: Size of the sinusoidal time embedding.
+        time_hidden_dims: Hidden sizes of the time-embedding MLP.
+        time_embedding: ``"scaled"`` or ``"released"``.
     """
 
     flow: FlowMatchingPolicy
@@ -47,6 +63,13 @@ class FPOActor(FlowModel):
         return FlowMatchingPolicy(VelocityField.build(*head, *time), num_flow_steps)
 
     def measure_spread(self, obs: TensorDict) -> torch.Tensor:
-        """Set and return the std of sampled actions over fresh noise for a fixed state, per dimension."""
+        """Set and return the std of sampled actions over fresh noise for a fixed state, per dimension.
+
+        Args:
+            obs: The observations (the first :data:`~genpo_rsl.modules.policy.SPREAD_STATES` are used).
+
+        Returns:
+            The std ``[d]`` (also stored as ``action_spread``).
+        """
         self.action_spread = per_state_std(self.flow.sample_action, self.flow_condition(obs[:SPREAD_STATES]))
         return self.action_spread

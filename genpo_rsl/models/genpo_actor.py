@@ -17,11 +17,36 @@ from genpo_rsl.utils.settings import build_flow, take_flat_flow_keys
 class GenPOActor(FlowPolicy, FlowModel):
     """Flow policy over the doubled action ``ã = (x, y)``; the environment receives ``(x + y) / 2``.
 
-    Same constructor contract as :class:`rsl_rl.models.MLPModel`, plus the flow: ``flow_cfg`` (a sub-config with a
-    ``class_name``, default :class:`~genpo_rsl.modules.flow.GenPOFlow`, like rsl_rl's ``distribution_cfg``) or the flat keys
-    ``num_flow_steps``, ``mix_p``, ``time_embed_dim``, ``time_hidden_dims``, ``time_embedding``. The flow is
+    Same constructor contract as :class:`rsl_rl.models.MLPModel` (the constructor is
+    :class:`~genpo_rsl.models.flow_model.FlowModel`'s, whose docstring lists its arguments), plus the flow: ``flow_cfg``
+    (a sub-config with a ``class_name``, default :class:`~genpo_rsl.modules.flow.GenPOFlow`, like rsl_rl's
+    ``distribution_cfg``) or the flat keys of :data:`~genpo_rsl.utils.settings.FLAT_FLOW_KEYS`. The flow is
     conditioned on :meth:`get_latent` (the model's observation latent), so an encoder model (CNN, RNN) can take the
     place of :class:`MLPModel`. Train it with :class:`genpo_rsl.GenPO`; the stock Gaussian ``PPO`` cannot.
+
+    Args:
+        obs: Observation dictionary (as ``MLPModel``).
+        obs_groups: Observation sets to groups (as ``MLPModel``).
+        obs_set: This model's observation set (``"actor"``).
+        output_dim: Environment action size ``d``.
+        hidden_dims: Hidden sizes of the flow's velocity MLP.
+        activation: Activation of the velocity and time MLPs (paper: Mish).
+        obs_normalization: Normalize the observations (as ``MLPModel``).
+        distribution_cfg: Must be ``None``: the flow is the distribution.
+        inference_mode: ``"zero_noise"`` (deterministic, the default) or ``"sample"`` at play/export time.
+        flow_cfg: The flow's sub-config (``class_name`` and its keys), or ``None``.
+        num_flow_steps: ``N`` (paper: 5).
+        mix_p: Mixing coefficient ``p`` in (0, 1) (paper: 0.9).
+        time_embed_dim: Size of the sinusoidal time embedding.
+        time_hidden_dims: Hidden sizes of the time-embedding MLP.
+        time_embedding: ``"scaled"`` or ``"released"``.
+        base_scale: Base-noise mode, one of :data:`~genpo_rsl.modules.base_noise.BASE_SCALES` (default ``"fixed"``).
+        learn_base_scale: Alias: ``True`` is ``base_scale="learned"``, ``False`` is ``"fixed"``.
+        base_scale_init: Initial σ of the base noise.
+        base_scale_range: ``(min, max)`` of σ.
+
+    The flow keys' defaults are the flow class's (:class:`~genpo_rsl.modules.flow.GenPOFlow`); a key may be given
+    either flat or in ``flow_cfg``, not both.
     """
 
     def build_flow(self, head: FlowHead, flow_cfg: dict | None = None, **flat_flow_keys) -> GenPOFlow:
@@ -43,5 +68,17 @@ class GenPOActor(FlowPolicy, FlowModel):
     def flow_condition(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
     ) -> torch.Tensor:
-        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values."""
+        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values.
+
+        Args:
+            obs: The observations.
+            masks: As ``MLPModel.get_latent`` (recurrent models).
+            hidden_state: As ``MLPModel.get_latent`` (recurrent models).
+
+        Returns:
+            The conditioning ``c`` ``[B, latent_dim]``.
+
+        Raises:
+            ValueError: If the latent has NaN/inf values.
+        """
         return FlowModel.flow_condition(self, obs, masks, hidden_state)

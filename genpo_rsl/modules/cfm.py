@@ -40,7 +40,15 @@ class FlowMatchingPolicy(nn.Module):
         self.action_dim, self.cond_dim = velocity.action_dim, velocity.cond_dim
 
     def forward(self, x0: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``x_1`` from ``x_0`` by ``num_flow_steps`` Euler steps of ``v(x, c, τ)`` over τ ∈ [0, 1]."""
+        """Return ``x_1`` from ``x_0`` by ``num_flow_steps`` Euler steps of ``v(x, c, τ)`` over τ ∈ [0, 1].
+
+        Args:
+            x0: The start points ``x_0`` ``[B, d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The actions ``x_1`` ``[B, d]``.
+        """
         times = torch.arange(self.num_flow_steps, dtype=cond.dtype, device=cond.device) / self.num_flow_steps
         h_cond, h_time = self.velocity.conditioning(cond, times)
         x = x0
@@ -49,17 +57,41 @@ class FlowMatchingPolicy(nn.Module):
         return x
 
     def sample_action(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return actions from fresh noise ``x_0 ~ N(0, I)``."""
+        """Return actions from fresh noise ``x_0 ~ N(0, I)``.
+
+        Args:
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The actions ``[B, d]``.
+        """
         return self(torch.randn(cond.shape[0], self.action_dim, dtype=cond.dtype, device=cond.device), cond)
 
     def zero_noise_action(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the deterministic action of ``x_0 = 0`` (FPO++'s zero-noise evaluation)."""
+        """Return the deterministic action of ``x_0 = 0`` (FPO++'s zero-noise evaluation).
+
+        Args:
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The actions ``[B, d]``.
+        """
         return self(torch.zeros(cond.shape[0], self.action_dim, dtype=cond.dtype, device=cond.device), cond)
 
     def cfm_losses(
         self, cond: torch.Tensor, actions: torch.Tensor, eps: torch.Tensor, tau: torch.Tensor
     ) -> torch.Tensor:
-        """Return ``ℓ_i`` ``[B, M]`` of actions ``[B, d]`` at the pairs ``eps [B, M, d]``, ``tau [B, M]``."""
+        """Return the CFM losses ``ℓ_i`` of actions at Monte-Carlo pairs ``(ε_i, τ_i)`` (module docstring).
+
+        Args:
+            cond: The conditioning ``[B, cond_dim]``.
+            actions: The actions ``a`` ``[B, d]``.
+            eps: The noise samples ``ε_i`` ``[B, M, d]``.
+            tau: The flow times ``τ_i`` ``[B, M]``.
+
+        Returns:
+            ``ℓ_i`` ``[B, M]``.
+        """
         b, m, d = eps.shape
         x_tau = tau.unsqueeze(-1) * actions.unsqueeze(1) + (1.0 - tau.unsqueeze(-1)) * eps
         h_cond, h_time = self.velocity.conditioning(cond, tau.reshape(-1))
@@ -70,7 +102,18 @@ class FlowMatchingPolicy(nn.Module):
 def fpo_surrogate(
     log_ratio: torch.Tensor, advantages: torch.Tensor, clip_param: float, trust_region: str
 ) -> torch.Tensor:
-    """Return the policy loss of log-ratios ``[B, M]`` (one per pair, or ``[B, 1]``) and advantages ``[B]``."""
+    """Return the FPO policy loss (to minimize) of log-ratios and advantages.
+
+    Args:
+        log_ratio: The log-ratios ``[B, M]`` (one per pair) or ``[B, 1]``.
+        advantages: The advantages ``[B]``.
+        clip_param: PPO's clip ``ε`` (also the SPO penalty's ``ε``).
+        trust_region: One of :data:`TRUST_REGIONS`: ``"ppo"`` clips both signs, ``"aspo"`` uses SPO's penalty
+            for ``A < 0``.
+
+    Returns:
+        The mean loss over all entries (a scalar).
+    """
     ratio = torch.exp(log_ratio)
     adv = advantages.unsqueeze(-1)
     clipped = torch.max(-adv * ratio, -adv * ratio.clamp(1.0 - clip_param, 1.0 + clip_param))

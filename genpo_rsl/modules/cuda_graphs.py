@@ -4,7 +4,7 @@ At 4096 environments the flow's small MLPs are launch-bound: one velocity pass i
 runs 2N passes and an update minibatch 4N passes plus their backward. A CUDA graph replays each of these as one
 launch. Rollout and minibatch shapes are fixed during training, so each is captured once (a new shape is captured
 again). The eager path (the actor's own ``sample``/``log_prob``/``halves_gap``, which the core calls without graphs)
-is the reference; ``tests/test_cuda_graphs.py`` checks that both give the same numbers.
+is the reference; ``tests/modules/test_cuda_graphs.py`` checks that both give the same numbers.
 """
 
 from __future__ import annotations

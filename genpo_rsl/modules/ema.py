@@ -40,7 +40,11 @@ class PolicyEMA:
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:
-        """Count one update and average ``model``'s parameters in (or restart from them at the end of warm-up)."""
+        """Count one update and average ``model``'s parameters in (or restart from them at the end of warm-up).
+
+        Args:
+            model: The live model.
+        """
         self.updates += 1
         if self.active:
             for name, param in model.named_parameters():
@@ -50,13 +54,24 @@ class PolicyEMA:
 
     @torch.no_grad()
     def restart(self, model: nn.Module) -> None:
-        """Start the average from ``model``'s parameters now (end of warm-up, or a checkpoint without EMA state)."""
+        """Start the average from ``model``'s parameters now (end of warm-up, or a checkpoint without EMA state).
+
+        Args:
+            model: The live model.
+        """
         for name, param in model.named_parameters():
             self.shadow[name].copy_(param)
         self.active = True
 
     def deployed(self, model: nn.Module) -> nn.Module:
-        """Return ``model`` during warm-up, else a frozen copy of it with the averaged parameters."""
+        """Return the policy to deploy.
+
+        Args:
+            model: The live model.
+
+        Returns:
+            ``model`` during warm-up, else a frozen copy of it with the averaged parameters.
+        """
         if not self.active:
             return model
         policy = copy.deepcopy(model)
@@ -76,7 +91,11 @@ class PolicyEMA:
 
     @torch.no_grad()
     def load_state_dict(self, state: dict) -> None:
-        """Restore the update count, the started flag and the averaged parameters saved by :meth:`state_dict`."""
+        """Restore the update count, the started flag and the averaged parameters saved by :meth:`state_dict`.
+
+        Args:
+            state: What :meth:`state_dict` returned.
+        """
         self.updates, self.active = int(state["updates"]), bool(state["active"])
         for name, value in state["shadow"].items():
             self.shadow[name].copy_(value)

@@ -116,6 +116,13 @@ class GenPOFlow(nn.Module):
         """Return True when loading ``state_dict`` gives this flow's learnable σ its first value (σ = 1).
 
         Such a checkpoint (a ``"fixed"`` flow) has no optimizer state for σ, so it resumes as a warm start.
+
+        Args:
+            state_dict: The checkpoint's state dict (of the flow or of a model holding it).
+            prefix: The flow's key prefix in ``state_dict``.
+
+        Returns:
+            Whether this flow's σ is learnable and the checkpoint has no learned σ.
         """
         legacy = prefix + LEGACY_BASE_SCALE[0]  # a pre-mode learned σ
         saved = saved_mode(state_dict, prefix + "base_noise.")
@@ -127,7 +134,15 @@ class GenPOFlow(nn.Module):
         return 2.0 * self.action_dim * self.num_flow_steps * math.log(self.mix_p)
 
     def forward(self, z: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Map the latent ``z = (x_0, y_0)`` to the dummy action ``ã = (x_N, y_N)``."""
+        """Map the latent ``z = (x_0, y_0)`` to the dummy action ``ã = (x_N, y_N)``.
+
+        Args:
+            z: The latents ``[B, 2d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The dummy actions ``[B, 2d]``.
+        """
         h_cond, h_time = self.velocity.conditioning(cond, self.step_times)
         p, dt = self.mix_p, 1.0 / self.num_flow_steps
         x, y = z[..., : self.action_dim], z[..., self.action_dim :]
@@ -140,7 +155,15 @@ class GenPOFlow(nn.Module):
         return torch.cat([x, y], dim=-1)
 
     def inverse(self, a: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Map the dummy action ``ã`` back to its latent ``z`` (exact inverse of :meth:`forward`)."""
+        """Map the dummy action ``ã`` back to its latent ``z`` (exact inverse of :meth:`forward`).
+
+        Args:
+            a: The dummy actions ``[B, 2d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The latents ``[B, 2d]``.
+        """
         h_cond, h_time = self.velocity.conditioning(cond, self.step_times)
         p, dt = self.mix_p, 1.0 / self.num_flow_steps
         x, y = a[..., : self.action_dim], a[..., self.action_dim :]
@@ -153,45 +176,111 @@ class GenPOFlow(nn.Module):
         return torch.cat([x, y], dim=-1)
 
     def latent_log_prob(self, z: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``log π(ã | c)`` of the action the latent ``z`` maps to (closed form)."""
+        """Return ``log π(ã | c)`` of the action the latent ``z`` maps to (closed form).
+
+        Args:
+            z: The latents ``[B, 2d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The log-likelihood ``[B]``.
+        """
         return self.base_noise.log_prob(z, cond) - self.log_det
 
     def log_prob(self, a: torch.Tensor, cond: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã | c), z)`` with ``z = F⁻¹(ã)``, using the constant log-determinant."""
+        """Return the log-likelihood of dummy actions, using the constant log-determinant.
+
+        Args:
+            a: The dummy actions ``[B, 2d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            ``(log π(ã | c), z)``: the log-likelihood ``[B]`` and the latents ``z = F⁻¹(ã)`` ``[B, 2d]``.
+        """
         z = self.inverse(a, cond)
         return self.latent_log_prob(z, cond), z
 
     def sample_latent(self, n: int, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``n`` latents ``z ~ N(0, diag σ(c)²)`` for the rows of ``cond`` (``n == len(cond)``)."""
+        """Return latents ``z ~ N(0, diag σ(c)²)``, one per row of ``cond``.
+
+        Args:
+            n: Number of latents; must equal the rows of ``cond``.
+            cond: The conditioning ``[n, cond_dim]``.
+
+        Returns:
+            The latents ``[n, 2d]``.
+
+        Raises:
+            ValueError: If ``n`` differs from the rows of ``cond``.
+        """
         if n != cond.shape[0]:
             raise ValueError(f"sample_latent: n={n} must equal the rows of cond ({cond.shape[0]}).")
         return self.base_noise.sample(cond)
 
     def entropy(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the exact entropy ``H(ã | c) = H(N(0, diag σ(c)²)) + 2dN·log p`` per row of ``cond`` ``[B]``."""
+        """Return the exact entropy ``H(ã | c) = H(N(0, diag σ(c)²)) + 2dN·log p`` per row of ``cond``.
+
+        Args:
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The entropy ``[B]``.
+        """
         return self.base_noise.entropy(cond) + self.log_det
 
     def env_action(self, a: torch.Tensor) -> torch.Tensor:
-        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
+        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``.
+
+        Args:
+            a: The dummy actions ``[..., 2d]``.
+
+        Returns:
+            The environment actions ``[..., d]``.
+        """
         return 0.5 * (a[..., : self.action_dim] + a[..., self.action_dim :])
 
     def sample_action(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the environment action ``(x_N + y_N) / 2`` of a fresh latent ``z ~ N(0, σ²I)``."""
+        """Return the environment action ``(x_N + y_N) / 2`` of a fresh latent ``z ~ N(0, σ²I)``.
+
+        Args:
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The environment actions ``[B, d]``.
+        """
         return self.env_action(self(self.sample_latent(cond.shape[0], cond), cond))
 
     def zero_noise_action(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the deterministic environment action ``(x_N + y_N) / 2`` of the latent ``z = 0``."""
+        """Return the deterministic environment action ``(x_N + y_N) / 2`` of the latent ``z = 0``.
+
+        Args:
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The environment actions ``[B, d]``.
+        """
         z = torch.zeros(cond.shape[0], self.latent_dim, dtype=cond.dtype, device=cond.device)
         return self.env_action(self.forward(z, cond))
 
     def compile_velocity(self, mode: str | None = "default") -> None:
-        """Evaluate the velocity MLP through ``torch.compile(mode=mode)`` (the hot path of every flow pass)."""
+        """Evaluate the velocity MLP through ``torch.compile(mode=mode)`` (the hot path of every flow pass).
+
+        Args:
+            mode: ``torch.compile``'s mode.
+        """
         self.velocity.enable_compile(mode)
 
     def log_prob_jacobian(self, a: torch.Tensor, cond: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã | c), z)`` with an autograd Jacobian of the inverse (the released code's method).
+        """Return the log-likelihood with an autograd Jacobian of the inverse (the released code's method).
 
         Differentiable with respect to the parameters; used as a test oracle and as the benchmark baseline.
+
+        Args:
+            a: The dummy actions ``[B, 2d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            ``(log π(ã | c), z)``: the log-likelihood ``[B]`` and the latents ``z = F⁻¹(ã)`` ``[B, 2d]``.
         """
         z = self.inverse(a, cond)
         with self.velocity.eager():
@@ -199,7 +288,15 @@ class GenPOFlow(nn.Module):
         return self.latent_log_prob(z, cond) + self.log_det + torch.linalg.slogdet(jac)[1], z
 
     def forward_log_det_autograd(self, z: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``log|det ∂ã/∂z|`` per sample from an autograd Jacobian of :meth:`forward` (test oracle)."""
+        """Return ``log|det ∂ã/∂z|`` per sample from an autograd Jacobian of :meth:`forward` (test oracle).
+
+        Args:
+            z: The latents ``[B, 2d]``.
+            cond: The conditioning ``[B, cond_dim]``.
+
+        Returns:
+            The log-determinant ``[B]``.
+        """
         with self.velocity.eager():
             jac = torch.func.vmap(torch.func.jacrev(lambda zi, ci: self.forward(zi[None], ci[None])[0]))(z, cond)
         return torch.linalg.slogdet(jac)[1]

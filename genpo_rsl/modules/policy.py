@@ -23,29 +23,73 @@ class FlowPolicy:
     """Per-dimension std of the env action for a fixed state, from the last update (what rsl_rl logs as the std)."""
 
     def flow_condition(self, obs: TensorDict) -> torch.Tensor:
-        """Return the conditioning ``c`` of the flow: the actor's observation latent (normalized observations)."""
+        """Return the conditioning ``c`` of the flow: the actor's observation latent (normalized observations).
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            ``c`` ``[B, cond_dim]``.
+        """
         raise NotImplementedError
 
     def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Sample ``(ã, z, log π(ã|s))`` for a rollout step; no autograd needed."""
+        """Sample dummy actions for a rollout step; no autograd needed.
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            ``(ã, z, log π(ã|s))``: the dummy actions ``[B, 2d]``, latents ``[B, 2d]``, log-likelihoods ``[B]``.
+        """
         return sample_flow(self.flow, self.flow_condition(obs))
 
     def log_prob(self, obs: TensorDict, dummy_actions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return ``(log π(ã|s), z = F⁻¹(ã))`` of stored dummy actions under the current parameters."""
+        """Return the log-likelihood of stored dummy actions under the current parameters.
+
+        Args:
+            obs: The observations.
+            dummy_actions: The dummy actions ``ã`` ``[B, 2d]``.
+
+        Returns:
+            ``(log π(ã|s), z = F⁻¹(ã))``: ``[B]`` and ``[B, 2d]``.
+        """
         return self.flow.log_prob(dummy_actions, self.flow_condition(obs))
 
     def halves_gap(self, obs: TensorDict) -> torch.Tensor:
-        """Return ``x_N − y_N`` ``[B, d]`` of a fresh sample, with gradient (the compression loss's input)."""
+        """Return ``x_N − y_N`` of a fresh sample, with gradient (the compression loss's input).
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            The gap ``[B, d]``.
+        """
         cond = self.flow_condition(obs)
         dummy = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond)
         return dummy[:, : self.action_dim] - dummy[:, self.action_dim :]
 
     def env_action(self, dummy_actions: torch.Tensor) -> torch.Tensor:
-        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``."""
+        """Map dummy actions ``(x, y)`` to environment actions ``(x + y) / 2``.
+
+        Args:
+            dummy_actions: The dummy actions ``[..., 2d]``.
+
+        Returns:
+            The environment actions ``[..., d]``.
+        """
         return self.flow.env_action(dummy_actions)
 
     def spreads(self, obs: TensorDict) -> dict[str, torch.Tensor]:
-        """Return the policy's own spread per dimension: std of the env action and of ``x − y`` (and a trained σ)."""
+        """Return the policy's own spread per dimension (:func:`per_state_std` on the first states of ``obs``).
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            ``action_std`` (std of the env action, ``[d]``) and ``halves_gap_std`` (std of ``x − y``, ``[d]``); with a
+            learnable σ also ``base_scale`` (σ averaged over dimensions and states).
+        """
 
         def draw(cond: torch.Tensor) -> torch.Tensor:
             x, y = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond).chunk(2, dim=-1)
@@ -65,7 +109,14 @@ def per_state_std(draw: Callable[[torch.Tensor], torch.Tensor], cond: torch.Tens
     """Return the std per dimension of ``draw(c)`` over fresh noise for a fixed state, averaged over the states.
 
     Measured on the first :data:`SPREAD_STATES` rows of ``cond`` with :data:`SPREAD_SAMPLES` draws each: the
-    counterpart of a Gaussian policy's std (``[k]`` for ``draw`` returning ``[B, k]``).
+    counterpart of a Gaussian policy's std.
+
+    Args:
+        draw: Maps conditioning rows ``[B, cond_dim]`` to one fresh random draw each, ``[B, k]``.
+        cond: The conditioning ``[B, cond_dim]``.
+
+    Returns:
+        The std ``[k]``.
     """
     values = draw(cond[:SPREAD_STATES].repeat_interleave(SPREAD_SAMPLES, 0))
     return values.view(-1, SPREAD_SAMPLES, values.shape[-1]).std(1).mean(0)
@@ -76,10 +127,13 @@ class GaussianOnly:
 
     The stock Gaussian ``PPO`` reads these (``output_entropy``, ``get_output_log_prob``, ...); a flow actor trained
     by it fails at once with a line that says which algorithm class to use instead.
+
+    Args:
+        algorithm: The ``class_name`` that trains the flow policy (e.g. ``'genpo_rsl:GenPO'``), named in the error.
     """
 
     def __init__(self, algorithm: str) -> None:
-        """``algorithm`` is the ``class_name`` that trains the flow policy (e.g. ``'genpo_rsl:GenPO'``)."""
+        """Store the algorithm's ``class_name`` (see the class docstring)."""
         self.algorithm = algorithm
 
     def __set_name__(self, owner: type, name: str) -> None:
@@ -97,7 +151,15 @@ class GaussianOnly:
 
 
 def gaussian_only(algorithm: str, *names: str):
-    """Class decorator: make ``names`` :class:`GaussianOnly` attributes naming ``algorithm``."""
+    """Class decorator: make ``names`` :class:`GaussianOnly` attributes naming ``algorithm``.
+
+    Args:
+        algorithm: The ``class_name`` that trains the flow policy, named in the error.
+        *names: The attribute names to replace.
+
+    Returns:
+        The decorator (it returns the class it is given).
+    """
 
     def decorate(cls: type) -> type:
         for name in names:
@@ -110,7 +172,20 @@ def gaussian_only(algorithm: str, *names: str):
 
 
 def check_finite_condition(who: str, cond: torch.Tensor, obs: TensorDict, groups: list[str]) -> torch.Tensor:
-    """Return ``cond``; raise ``ValueError`` naming the observation groups with NaN/inf values."""
+    """Check that the flow's conditioning is finite.
+
+    Args:
+        who: The actor's name, at the start of the error message.
+        cond: The conditioning ``c``.
+        obs: The observations ``c`` was computed from.
+        groups: The observation groups in ``c``.
+
+    Returns:
+        ``cond`` unchanged.
+
+    Raises:
+        ValueError: If ``cond`` has NaN/inf values; the message names the observation groups with NaN/inf values.
+    """
     if not torch.isfinite(cond).all():
         bad = [g for g in groups if not torch.isfinite(obs[g]).all()]
         raise ValueError(

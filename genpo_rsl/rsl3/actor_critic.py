@@ -24,8 +24,26 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
 
     Same constructor contract as rsl_rl 3.x's ``ActorCritic`` (the ``policy`` block of IsaacLab 2.x's
     ``RslRlPpoActorCriticCfg``), plus the flow: ``flow_cfg`` or the flat keys, as for the 5.x ``GenPOActor``.
-    ``actor_hidden_dims`` are the velocity MLP's hidden sizes; ``init_noise_std`` and ``noise_std_type`` are accepted
-    and unused. Train it with :class:`genpo_rsl.rsl3.GenPO`; the stock Gaussian ``PPO`` cannot train it.
+    Train it with :class:`genpo_rsl.rsl3.GenPO`; the stock Gaussian ``PPO`` cannot train it.
+
+    Args:
+        obs: Observation dictionary (as ``ActorCritic``).
+        obs_groups: Observation sets to groups; the flow is conditioned on the ``policy`` groups.
+        num_actions: Environment action size ``d``.
+        actor_obs_normalization: Normalize the actor's observations (as ``ActorCritic``).
+        critic_obs_normalization: Normalize the critic's observations (as ``ActorCritic``).
+        actor_hidden_dims: Hidden sizes of the flow's velocity MLP.
+        critic_hidden_dims: Hidden sizes of the critic MLP.
+        activation: Activation of the critic and of the velocity and time MLPs.
+        init_noise_std: Accepted and unused (the flow has no std).
+        noise_std_type: Accepted and unused.
+        state_dependent_std: Must be ``False``.
+        flow_cfg: The flow's sub-config (``class_name`` and its keys), or ``None``.
+        inference_mode: ``"zero_noise"`` (deterministic, the default) or ``"sample"`` in :meth:`act_inference`.
+        **flat_flow_keys: The flow keys at the top level (:data:`~genpo_rsl.utils.settings.FLAT_FLOW_KEYS`).
+
+    Raises:
+        ValueError: If ``state_dependent_std=True``, or a flow key or setting is unknown or invalid.
     """
 
     def __init__(
@@ -83,18 +101,43 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
         return self.actor.flow
 
     def flow_condition(self, obs: TensorDict) -> torch.Tensor:
-        """Return the normalized actor observations; raise on non-finite values."""
+        """Return the normalized actor observations; raise on non-finite values.
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            The conditioning ``c`` ``[B, cond_dim]``.
+
+        Raises:
+            ValueError: If ``c`` has NaN/inf values.
+        """
         cond = self.actor_obs_normalizer(self.get_actor_obs(obs))
         return check_finite_condition("GenPOActorCritic", cond, obs, self.obs_groups["policy"])
 
     # -- the ActorCritic interface -------------------------------------------------------------------------------
 
     def act(self, obs: TensorDict, **kwargs) -> torch.Tensor:
-        """Return a sampled environment action ``(x_N + y_N) / 2`` (``z ~ N(0, I)``)."""
+        """Return a sampled environment action ``(x_N + y_N) / 2`` (``z ~ N(0, diag σ²)``).
+
+        Args:
+            obs: The observations.
+            **kwargs: Accepted as ``ActorCritic.act`` accepts them; unused.
+
+        Returns:
+            The environment actions ``[B, d]``.
+        """
         return self.env_action(self.sample(obs)[0])
 
     def act_inference(self, obs: TensorDict) -> torch.Tensor:
-        """Return the environment action: zero noise (``z = 0``, deterministic) unless ``inference_mode='sample'``."""
+        """Return the environment action: zero noise (``z = 0``, deterministic) unless ``inference_mode='sample'``.
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            The environment actions ``[B, d]``.
+        """
         if self.inference_mode == "sample":
             return self.act(obs)
         return self.actor(self.flow_condition(obs))
@@ -105,7 +148,18 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
         return self.action_spread
 
     def load_state_dict(self, state_dict: dict, strict: bool = True) -> bool:
-        """Load a GenPO checkpoint; a Gaussian ``ActorCritic`` one or a mismatched flow gives a clear error."""
+        """Load a GenPO checkpoint; a Gaussian ``ActorCritic`` one or a mismatched flow gives a clear error.
+
+        Args:
+            state_dict: The checkpoint's ``model_state_dict``.
+            strict: As ``nn.Module.load_state_dict``.
+
+        Returns:
+            What ``ActorCritic.load_state_dict`` returns.
+
+        Raises:
+            ValueError: If the checkpoint was not saved with ``GenPOActorCritic`` or its flow does not match.
+        """
         state_dict = dict(state_dict)
         if state_dict.pop(LEGACY_SETTINGS_KEY, None) is None and SETTINGS_KEY not in state_dict:
             raise ValueError(

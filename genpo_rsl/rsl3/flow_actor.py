@@ -24,10 +24,13 @@ class FlowActor(nn.Module):
     ``policy.actor`` and ``actor_obs_normalizer``, run ``actor(normalizer(obs))`` and size the ONNX dummy input with
     ``actor[0].in_features``; this module supports exactly that, with the N flow steps unrolled in ``forward``.
     The flow's parameters live here (``actor.flow``), so the exported file holds the trained weights.
+
+    Args:
+        flow: The flow (shared, not copied: training and export use the same parameters).
     """
 
     def __init__(self, flow: GenPOFlow) -> None:
-        """Wrap ``flow`` (shared, not copied: training and export use the same parameters)."""
+        """Wrap ``flow`` (see the class docstring)."""
         super().__init__()
         self.flow = flow
         self.action_dim = flow.action_dim

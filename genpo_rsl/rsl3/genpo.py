@@ -21,6 +21,18 @@ class GenPO(GenPOCore, PPO):
     The storage holds the 2d dummy action ``ã`` (its latent ``z`` in the ``action_mean`` slot). Gradients are clipped
     as rsl-rl-lib 3.x's PPO does: one norm over all policy (actor + critic) parameters. ``learning_rate`` is read from
     the optimizer, so a checkpoint (which stores the optimizer) resumes with the adapted learning rate.
+
+    Args:
+        policy: The flow actor-critic (:class:`~genpo_rsl.rsl3.actor_critic.GenPOActorCritic`).
+        entropy_coef: ``λ``, the weight of the entropy term (its form: ``entropy_form``).
+        rnd_cfg: Must be ``None`` (RND is not supported with rsl-rl-lib 3.x).
+        **kwargs: rsl_rl 3.x ``PPO``'s settings and GenPO's (``compression_coef``, ``compression_fraction``,
+            ``compression_form``, ``cuda_graphs``, ``allow_tf32``, ``entropy_form``: see
+            :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` and ``use_mixed_precision=True`` are refused.
+
+    Raises:
+        TypeError: If ``policy`` is not a ``GenPOActorCritic``.
+        ValueError: If ``rnd_cfg`` is set, a GenPO setting is invalid, or an unsupported PPO option is set.
     """
 
     VALUE_KEY = "value_function"
@@ -33,7 +45,7 @@ class GenPO(GenPOCore, PPO):
         rnd_cfg: dict | None = None,
         **kwargs,
     ) -> None:
-        """Initialize as PPO (``kwargs``: PPO's keys and GenPO's, see :meth:`GenPOCore.init_genpo`)."""
+        """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
         require_model("GenPO", "policy", policy, GenPOActorCritic, "genpo_rsl.GenPOActorCritic")
         if rnd_cfg:
             raise ValueError(f"GenPO (rsl-rl-lib 3.x): rnd_cfg={rnd_cfg!r} is not supported; allowed: None.")
@@ -60,7 +72,15 @@ class GenPO(GenPOCore, PPO):
         obs: TensorDict,
         actions_shape: tuple[int] | list[int],
     ) -> None:
-        """Create the rollout storage for the 2d dummy action (the runner passes the d-dim action shape)."""
+        """Create the rollout storage for the 2d dummy action (the runner passes the d-dim action shape).
+
+        Args:
+            training_type: As ``PPO.init_storage``.
+            num_envs: Number of environments.
+            num_transitions_per_env: Steps per environment and rollout.
+            obs: The environment's observations.
+            actions_shape: The environment's action shape ``[d]``.
+        """
         super().init_storage(training_type, num_envs, num_transitions_per_env, obs, [2 * actions_shape[0]])
 
     # -- rollout -------------------------------------------------------------------------------------------------
@@ -71,7 +91,14 @@ class GenPO(GenPOCore, PPO):
         return self.policy
 
     def act(self, obs: TensorDict) -> torch.Tensor:
-        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
+        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``.
+
+        Args:
+            obs: The environment's observations.
+
+        Returns:
+            The environment actions ``[num_envs, d]``.
+        """
         dummy, z, log_prob = self.sample_checked(obs)
         self.transition.actions = dummy
         self.transition.values = self.policy.evaluate(obs).detach()
@@ -89,6 +116,12 @@ class GenPO(GenPOCore, PPO):
         Stock 3.x PPO updates them at every step, so the normalized observation of a stored action changes before
         the update and ``F⁻¹(ã)`` no longer gives back the rollout latent (ratio ≠ 1 at the first minibatch).
         Updating once per iteration with all rollout observations gives the same statistics, without that bias.
+
+        Args:
+            obs: The observations after the step (unused: the normalizers are updated in :meth:`finish_update`).
+            rewards: The step's rewards.
+            dones: The step's done flags.
+            extras: The step's extras (``time_outs`` bootstraps the value, as in PPO).
         """
         self.transition.rewards = rewards.clone()
         self.transition.dones = dones
@@ -108,7 +141,14 @@ class GenPO(GenPOCore, PPO):
             yield Minibatch(obs, dummy, old_log_prob.squeeze(-1), old_z, advantages.squeeze(-1), returns, old_values)
 
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values."""
+        """Return the critic's values.
+
+        Args:
+            obs: The observations.
+
+        Returns:
+            The values ``[B, 1]``, with gradient.
+        """
         return self.policy.evaluate(obs)
 
     def clip_gradients(self) -> None:

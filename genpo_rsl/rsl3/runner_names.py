@@ -21,7 +21,11 @@ RUNNER_MODULES = ("rsl_rl.runners.on_policy_runner",)
 
 
 def register_runner_names(package: str = "genpo_rsl") -> None:
-    """Bind ``package`` as a global name of the runner modules, unless that name is already taken."""
+    """Bind ``package`` as a global name of the runner modules, unless that name is already taken.
+
+    Args:
+        package: The name to bind (an imported package).
+    """
     for module_name in RUNNER_MODULES:
         module = importlib.import_module(module_name)
         if package not in vars(module):

@@ -15,17 +15,39 @@ model (``genpo-train``'s checkpoint check)."""
 
 
 def settings_tensor(flow: torch.nn.Module) -> torch.Tensor:
-    """Return the flow's settings as the float64 tensor stored in its state dict."""
+    """Return the flow's settings as the float64 tensor stored in its state dict.
+
+    Args:
+        flow: The flow (with the attributes of :data:`SETTINGS_FIELDS`).
+
+    Returns:
+        ``[len(SETTINGS_FIELDS)]`` in the order of :data:`SETTINGS_FIELDS`.
+    """
     return torch.tensor([float(getattr(flow, name)) for name in SETTINGS_FIELDS], dtype=torch.float64)
 
 
 def settings_dict(flow: torch.nn.Module) -> dict[str, float | int]:
-    """Return the flow's settings as a dict (integers stay integers)."""
+    """Return the flow's settings as a dict (integers stay integers).
+
+    Args:
+        flow: The flow (with the attributes of :data:`SETTINGS_FIELDS`).
+
+    Returns:
+        The settings by name.
+    """
     return {name: getattr(flow, name) for name in SETTINGS_FIELDS}
 
 
 def check_saved_settings(saved: torch.Tensor | None, flow: torch.nn.Module) -> None:
-    """Raise ``ValueError`` naming every setting where the checkpoint's ``saved`` differs from ``flow``'s."""
+    """Check a checkpoint's settings against the configured flow.
+
+    Args:
+        saved: The checkpoint's ``settings`` buffer, or ``None`` (genpo_rsl 0.1: nothing to check).
+        flow: The configured flow.
+
+    Raises:
+        ValueError: If a setting differs; the message names every one that does.
+    """
     if saved is None:
         return  # checkpoints of genpo_rsl 0.1 carry no settings buffer (5.x: checked through CHECKPOINT_TAG)
     mine = settings_tensor(flow).tolist()
@@ -45,12 +67,19 @@ FULL_LOAD = {"actor": True, "critic": True, "optimizer": True, "iteration": True
 
 
 def warm_start_view(loaded_dict: dict, load_cfg: dict | None) -> tuple[dict, dict]:
-    """Return ``(checkpoint, load_cfg)`` for GenPO's ``PPO.load``, accepting warm-start checkpoints too.
+    """Return the checkpoint and ``load_cfg`` for GenPO's ``PPO.load``, accepting warm-start checkpoints too.
 
     - A ``GenPODistillation`` checkpoint: its ``student_state_dict`` becomes the actor; the critic and optimizer start
       fresh and the iteration count at 0 (distillation iterations are not RL iterations).
     - A ``genpo-pretrain`` checkpoint (no optimizer state): actor, and critic when it was pretrained.
     Parts the checkpoint lacks are left out of ``load_cfg``; a full GenPO checkpoint loads as before.
+
+    Args:
+        loaded_dict: The checkpoint.
+        load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for everything (:data:`FULL_LOAD`).
+
+    Returns:
+        ``(checkpoint, load_cfg)``: the checkpoint as ``PPO.load`` reads it, and a new ``load_cfg``.
     """
     load_cfg = dict(FULL_LOAD if load_cfg is None else load_cfg)
     if "actor_state_dict" not in loaded_dict and "student_state_dict" in loaded_dict:

@@ -1,8 +1,9 @@
 """The installed rsl-rl-lib version, and the errors for using the adapter of the other major version.
 
 genpo_rsl has one flow implementation (:mod:`genpo_rsl.modules.flow`) and two thin adapters: the rsl-rl-lib 5.x classes
-(``GenPOActor``, ``GenPO`` in :mod:`genpo_rsl.actor` / :mod:`genpo_rsl.genpo`) and the rsl-rl-lib 3.x classes
-(``GenPOActorCritic``, ``GenPO`` in :mod:`genpo_rsl.rsl3`, the API of IsaacLab 2.x).
+(``GenPOActor``, ``FPOActor`` in :mod:`genpo_rsl.models`; ``GenPO``, ``FPO``, ``GenPODistillation`` in
+:mod:`genpo_rsl.algorithms`) and the rsl-rl-lib 3.x classes (``GenPOActorCritic``, ``GenPO`` in :mod:`genpo_rsl.rsl3`,
+the API of IsaacLab 2.x).
 """
 
 from __future__ import annotations

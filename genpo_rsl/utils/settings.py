@@ -35,7 +35,17 @@ ROUNDTRIP_WARN = 1e-4
 
 
 def resolve_class(name: str | type) -> type:
-    """Return the class named ``"module:Class"`` or ``"module.Class"`` (or ``name`` itself if it is a class)."""
+    """Return the class named ``"module:Class"`` or ``"module.Class"`` (or ``name`` itself if it is a class).
+
+    Args:
+        name: The class, or its import path.
+
+    Returns:
+        The class.
+
+    Raises:
+        ValueError: If ``name`` cannot be imported.
+    """
     if isinstance(name, type):
         return name
     module, _, attr = name.rpartition(":") if ":" in name else name.rpartition(".")
@@ -48,7 +58,20 @@ def resolve_class(name: str | type) -> type:
 
 
 def take_flat_flow_keys(who: str, section: str, kwargs: dict, allowed: set[str]) -> dict:
-    """Return the flat flow keys of an actor's ``**kwargs``; any other key is an error listing what is allowed."""
+    """Return the flat flow keys of an actor's ``**kwargs``; any other key is an error listing what is allowed.
+
+    Args:
+        who: The actor class's name, for the error message.
+        section: The config section (e.g. ``"actor"``), for the error message.
+        kwargs: The actor's extra keyword arguments.
+        allowed: The actor's own keys, listed in the error message with :data:`FLAT_FLOW_KEYS`.
+
+    Returns:
+        A copy of ``kwargs``.
+
+    Raises:
+        ValueError: If a key is not one of :data:`FLAT_FLOW_KEYS`.
+    """
     unknown = sorted(set(kwargs) - set(FLAT_FLOW_KEYS))
     if unknown:
         raise ValueError(
@@ -59,7 +82,20 @@ def take_flat_flow_keys(who: str, section: str, kwargs: dict, allowed: set[str])
 
 
 def merge_flow_cfg(who: str, flow_cfg: dict | None, flat: dict) -> dict:
-    """Return ``flow_cfg`` with ``class_name`` resolved and the flat keys merged in; a key given twice is an error."""
+    """Return ``flow_cfg`` with ``class_name`` resolved and the flat keys merged in.
+
+    Args:
+        who: The actor class's name, for the error message.
+        flow_cfg: The ``flow_cfg`` sub-config (``class_name`` defaults to :data:`DEFAULT_FLOW`), or ``None``.
+        flat: The flat flow keys; ``None`` values are not merged.
+
+    Returns:
+        A new dict: ``flow_cfg``'s keys, ``class_name`` as a class, and the flat keys that are not ``None``.
+
+    Raises:
+        ValueError: If ``flow_cfg`` is not a dict or ``None``, its ``class_name`` cannot be imported, or a key is
+            given both flat and in ``flow_cfg``.
+    """
     if flow_cfg is not None and not isinstance(flow_cfg, dict):
         raise ValueError(
             f"{who}: flow_cfg={flow_cfg!r} is invalid; allowed: None or a dict with a 'class_name' and flow keys "
@@ -75,7 +111,14 @@ def merge_flow_cfg(who: str, flow_cfg: dict | None, flat: dict) -> dict:
 
 
 def flow_parameters(flow_class: type) -> dict[str, inspect.Parameter]:
-    """Return the named constructor parameters of ``flow_class``, following ``**kwargs`` up to its bases."""
+    """Return the named constructor parameters of ``flow_class``, following ``**kwargs`` up to its bases.
+
+    Args:
+        flow_class: The flow class.
+
+    Returns:
+        The parameters by name (``*args`` / ``**kwargs`` left out).
+    """
     params: dict[str, inspect.Parameter] = {}
     for cls in flow_class.__mro__:
         if "__init__" not in vars(cls):
@@ -91,9 +134,17 @@ def flow_parameters(flow_class: type) -> dict[str, inspect.Parameter]:
 def check_flow_settings(
     who: str, action_dim: int, hidden_dims: list[int] | tuple[int, ...], cfg: dict, names: tuple[str, str]
 ) -> None:
-    """Raise ``ValueError`` naming the bad flow setting and what is allowed; warn if the inverse is ill-conditioned.
+    """Check a merged ``flow_cfg``; warn if the flow's inverse is ill-conditioned.
 
-    ``cfg`` is a merged ``flow_cfg``; ``names`` are how the adapter calls the action size and the hidden sizes.
+    Args:
+        who: The actor class's name, for the messages.
+        action_dim: The environment action size.
+        hidden_dims: The velocity MLP's hidden sizes.
+        cfg: A merged ``flow_cfg`` (:func:`merge_flow_cfg`).
+        names: How the adapter calls the action size and the hidden sizes, for the error message.
+
+    Raises:
+        ValueError: If a setting is unknown to the flow class or invalid; the message names it and what is allowed.
     """
     flow_class = cfg["class_name"]
     params = flow_parameters(flow_class)
@@ -139,7 +190,15 @@ def check_flow_settings(
 
 
 def check_inference_mode(who: str, inference_mode: str) -> None:
-    """Raise ``ValueError`` unless ``inference_mode`` is one of :data:`INFERENCE_MODES`."""
+    """Check the actor's ``inference_mode``.
+
+    Args:
+        who: The actor class's name, for the error message.
+        inference_mode: The value to check.
+
+    Raises:
+        ValueError: Unless ``inference_mode`` is one of :data:`INFERENCE_MODES`.
+    """
     if inference_mode not in INFERENCE_MODES:
         raise ValueError(f"{who}: inference_mode={inference_mode!r} is invalid; allowed: {list(INFERENCE_MODES)}.")
 
@@ -154,7 +213,24 @@ def build_flow(
     activation: str,
     names: tuple[str, str] = ("output_dim", "hidden_dims"),
 ) -> torch.nn.Module:
-    """Check the settings and build the flow ``flow_cfg.class_name`` (default :class:`~genpo_rsl.modules.flow.GenPOFlow`)."""
+    """Check the settings and build the flow ``flow_cfg.class_name`` (default: :data:`DEFAULT_FLOW`).
+
+    Args:
+        who: The actor class's name, for the messages.
+        flow_cfg: The ``flow_cfg`` sub-config, or ``None``.
+        flat: The flat flow keys (:data:`FLAT_FLOW_KEYS`); ``None`` values are not given.
+        action_dim: The environment action size.
+        cond_dim: The size of the flow's conditioning.
+        hidden_dims: The velocity MLP's hidden sizes.
+        activation: The velocity MLP's activation.
+        names: How the adapter calls the action size and the hidden sizes, for the error message.
+
+    Returns:
+        The flow.
+
+    Raises:
+        ValueError: If a setting is invalid (:func:`merge_flow_cfg`, :func:`check_flow_settings`).
+    """
     cfg = merge_flow_cfg(who, flow_cfg, flat)
     check_flow_settings(who, action_dim, hidden_dims, cfg, names)
     flow_class = cfg.pop("class_name")

@@ -27,7 +27,19 @@ from genpo_rsl.modules.policy import FlowPolicy
 def check_demonstrations(
     action_dim: int, obs: TensorDict, actions: torch.Tensor, weights: torch.Tensor | None, who: str = "behavior_clone"
 ) -> None:
-    """Raise ``ValueError`` naming the bad input (sizes, non-finite values, negative weights) and what is expected."""
+    """Check that demonstrations fit an actor before cloning.
+
+    Args:
+        action_dim: The actor's action size ``d``.
+        obs: The observations, batch size ``[n]``.
+        actions: The actions ``[n, d]``.
+        weights: Per-demonstration weights ``[n]`` (finite, ``>= 0``, not all 0), or ``None``.
+        who: The caller's name, at the start of each error message.
+
+    Raises:
+        ValueError: If a shape does not match, there are no demonstrations, an action or weight is not finite, or
+            the weights are negative or all 0. The message names the bad input and what is expected.
+    """
     n = actions.shape[0] if actions.ndim == 2 else -1
     if actions.ndim != 2 or actions.shape[1] != action_dim:
         raise ValueError(
@@ -55,7 +67,22 @@ def prepare_demonstrations(
     actions: torch.Tensor,
     weights: torch.Tensor | None,
 ) -> torch.Tensor:
-    """Check the demonstrations, fit the actor's observation normalizer (if any) to ``obs``; return the weights."""
+    """Check the demonstrations and fit the actor's observation normalizer (if any) to ``obs``.
+
+    Args:
+        who: The caller's name, at the start of each error message.
+        actor: The actor to clone into; its ``update_normalization(obs)`` is called when it has one.
+        action_dim: The actor's action size ``d``.
+        obs: The observations, batch size ``[n]``.
+        actions: The actions ``[n, d]``.
+        weights: Per-demonstration weights ``[n]``, or ``None`` for equal weights.
+
+    Returns:
+        The weights ``[n]`` in the actions' dtype (all ones when ``weights`` is ``None``).
+
+    Raises:
+        ValueError: If the demonstrations are invalid (see :func:`check_demonstrations`).
+    """
     check_demonstrations(action_dim, obs, actions, weights, who)
     if hasattr(actor, "update_normalization"):
         actor.update_normalization(obs)
@@ -74,10 +101,21 @@ def fit_likelihood(
     after_step: Callable[[], None] | None = None,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
-    """The cloning loop of every actor: Adam on shuffled minibatches; return the (weighted) mean NLL per epoch.
+    """The cloning loop of every actor: Adam on shuffled minibatches.
 
-    ``batch_nll(idx)`` is the weighted mean NLL of the demonstrations ``idx``, with gradient; ``after_step()`` runs
-    after each optimizer step (e.g. a projection of the parameters), ``on_epoch(epoch, nll)`` after each epoch.
+    Args:
+        actor: The module whose trainable parameters are optimized.
+        batch_nll: ``batch_nll(idx)`` returns the weighted mean NLL of the demonstrations ``idx``, with gradient.
+        weights: Per-demonstration weights ``[n]``; ``n`` is the number of demonstrations.
+        epochs: Number of passes over the demonstrations.
+        batch_size: Demonstrations per minibatch.
+        learning_rate: Adam's learning rate.
+        max_grad_norm: Gradient-norm clip of each step.
+        after_step: Called after each optimizer step (e.g. a projection of the parameters), or ``None``.
+        on_epoch: ``on_epoch(epoch, nll)`` is called after each epoch, or ``None``.
+
+    Returns:
+        The (weighted) mean NLL of each epoch.
     """
     params = [p for p in actor.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=learning_rate)
@@ -103,7 +141,18 @@ def fit_likelihood(
 def dequantized_nll(
     actor: FlowPolicy, obs: TensorDict, actions: torch.Tensor, weights: torch.Tensor, dequant_std: float
 ) -> torch.Tensor:
-    """Return the weighted mean negative bound (module docstring) of one batch, with gradient."""
+    """Return the weighted mean negative bound (module docstring) of one batch, with gradient.
+
+    Args:
+        actor: The flow actor.
+        obs: The batch's observations ``[b]``.
+        actions: The batch's environment actions ``[b, d]``.
+        weights: The batch's weights ``[b]``.
+        dequant_std: The std ``σ`` of the lift ``u``.
+
+    Returns:
+        A scalar: the weighted mean of ``−(log π(ã | s) + d·log 2 + H(N(0, σ²I_d)))``.
+    """
     u = dequant_std * torch.randn_like(actions)
     log_prob, _ = actor.log_prob(obs, torch.cat([actions + u, actions - u], dim=-1))
     d = actions.shape[1]
@@ -125,12 +174,29 @@ def behavior_clone(
     max_grad_norm: float = 1.0,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
-    """Fit ``actor`` to environment actions by maximum likelihood (weighted if ``weights``); return the NLL per epoch.
+    """Fit a flow ``actor`` to environment actions by (weighted) maximum likelihood.
 
-    ``obs`` holds the actor's observation groups, ``actions`` is ``[n, d]``, ``weights`` ``[n]`` (≥ 0, e.g.
-    advantage weights ``exp(A/β)``). The actor's observation normalizer (if any) is fitted to ``obs`` first.
-    ``on_epoch(epoch, nll)`` is called after each epoch (progress output). The Gaussian counterpart (rsl_rl's stock
+    The actor's observation normalizer (if any) is fitted to ``obs`` first. The Gaussian counterpart (rsl_rl's stock
     actor) is :func:`genpo_rsl.warm_start.gaussian_cloning.gaussian_clone`.
+
+    Args:
+        actor: The flow actor to train (e.g. a :class:`genpo_rsl.GenPOActor`).
+        obs: The actor's observation groups, batch size ``[n]``.
+        actions: The environment actions ``[n, d]``.
+        weights: Per-demonstration weights ``[n]`` (``>= 0``, e.g. advantage weights ``exp(A/β)``); ``None`` for
+            equal weights.
+        epochs: Number of passes over the demonstrations.
+        batch_size: Demonstrations per minibatch.
+        learning_rate: Adam's learning rate.
+        dequant_std: The std ``σ`` of the lift ``u`` of each action to a doubled action (module docstring).
+        max_grad_norm: Gradient-norm clip of each step.
+        on_epoch: ``on_epoch(epoch, nll)`` is called after each epoch (progress output), or ``None``.
+
+    Returns:
+        The (weighted) mean negative bound of each epoch, in nats per sample.
+
+    Raises:
+        ValueError: If the demonstrations are invalid (shapes, NaN/inf values, negative weights).
     """
     module: torch.nn.Module = actor  # type: ignore[assignment]  # the adapters' actors are modules
     weights = prepare_demonstrations("behavior_clone", module, actor.action_dim, obs, actions, weights)

@@ -16,7 +16,16 @@ from tensordict import TensorDict
 
 @dataclass
 class Demonstrations:
-    """All steps of all demonstrations, concatenated in demo order."""
+    """All steps of all demonstrations, concatenated in demo order.
+
+    Args:
+        obs: ``[n]`` with one entry per observation key (nested names joined with ``/``).
+        actions: ``[n, d]``.
+        episode: ``[n]``: the demo index of each step.
+        rewards: ``[n]`` when every demo has rewards, else ``None``.
+        dones: ``[n]`` when every demo has dones, else ``None``.
+        names: The demo group names, in order.
+    """
 
     obs: TensorDict
     """``[n]`` with one entry per observation key (nested names joined with ``/``)."""
@@ -33,7 +42,20 @@ class Demonstrations:
 
 
 def load_demonstrations(path: str, obs_keys: list[str] | None = None) -> Demonstrations:
-    """Read ``path``; ``obs_keys`` picks observation keys (default: all). Errors name the file, key and expectation."""
+    """Read the demonstrations of an IsaacLab or robomimic HDF5 file.
+
+    Args:
+        path: The HDF5 file.
+        obs_keys: The observation keys to read (nested names joined with ``/``); ``None`` for all.
+
+    Returns:
+        All steps of all demos (``data/demo_<k>``, in the order of ``k``).
+
+    Raises:
+        ImportError: If h5py is not installed.
+        ValueError: If the file is missing, unreadable or not in the expected layout; the message names the file,
+            the key and the expectation.
+    """
     try:
         import h5py
     except ImportError:
@@ -71,7 +93,18 @@ def load_demonstrations(path: str, obs_keys: list[str] | None = None) -> Demonst
 
 
 def concatenate_demonstrations(parts: list[Demonstrations]) -> Demonstrations:
-    """Join several files' demonstrations (e.g. an early and a late policy's) into one; episodes stay apart."""
+    """Join several files' demonstrations (e.g. an early and a late policy's) into one; episodes stay apart.
+
+    Args:
+        parts: The demonstrations to join, with the same observation keys and action size.
+
+    Returns:
+        The joined demonstrations; episode indices are offset per part, and demo names are prefixed with the part's
+        index when there is more than one part.
+
+    Raises:
+        ValueError: If ``parts`` is empty or the parts' observation keys or action sizes differ.
+    """
     if not parts:
         raise ValueError("concatenate_demonstrations: no demonstrations given; expected at least one.")
     keys = set(parts[0].obs.keys())

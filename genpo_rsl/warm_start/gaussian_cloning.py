@@ -37,7 +37,17 @@ if TYPE_CHECKING:
 
 
 def gaussian_distribution(actor: torch.nn.Module) -> GaussianDistribution:
-    """Return the actor's state-independent Gaussian; raise ``ValueError`` naming what it has instead."""
+    """Return the actor's state-independent Gaussian.
+
+    Args:
+        actor: rsl_rl's ``MLPModel`` with a ``GaussianDistribution``.
+
+    Returns:
+        The actor's ``distribution``.
+
+    Raises:
+        ValueError: If the actor has another distribution (or none); the message names it.
+    """
     from rsl_rl.modules.distribution import GaussianDistribution, HeteroscedasticGaussianDistribution
 
     distribution = getattr(actor, "distribution", None)
@@ -52,7 +62,18 @@ def gaussian_distribution(actor: torch.nn.Module) -> GaussianDistribution:
 
 
 def std_floor(min_std: float | torch.Tensor | None, distribution: GaussianDistribution) -> torch.Tensor:
-    """Return ``σ_min`` per dimension ``[d]``: ``min_std`` (a float or ``[d]``), at least rsl_rl's ``std_range[0]``."""
+    """Return the floor ``σ_min`` per dimension, at least rsl_rl's ``std_range[0]``.
+
+    Args:
+        min_std: The floor: a float, ``[d]``, or ``None`` for rsl_rl's ``std_range[0]`` alone.
+        distribution: The actor's Gaussian.
+
+    Returns:
+        ``σ_min`` ``[d]`` on the CPU.
+
+    Raises:
+        ValueError: If ``min_std`` is not finite, not ``> 0``, or not one value or ``[d]``.
+    """
     d, low = distribution.output_dim, distribution.std_range[0]
     if min_std is None:
         return torch.full((d,), low)
@@ -67,7 +88,14 @@ def std_floor(min_std: float | torch.Tensor | None, distribution: GaussianDistri
 
 
 def current_std(distribution: GaussianDistribution) -> torch.Tensor:
-    """Return ``σ`` ``[d]`` of the Gaussian's parameter (``std_type`` ``scalar`` or ``log``), without clamping."""
+    """Return ``σ`` of the Gaussian's parameter, without clamping.
+
+    Args:
+        distribution: The Gaussian (``std_type`` ``scalar`` or ``log``).
+
+    Returns:
+        ``σ`` ``[d]``, detached.
+    """
     if distribution.std_type == "log":
         return distribution.log_std_param.detach().exp()
     return distribution.std_param.detach()
@@ -75,7 +103,12 @@ def current_std(distribution: GaussianDistribution) -> torch.Tensor:
 
 @torch.no_grad()
 def set_std_(distribution: GaussianDistribution, std: torch.Tensor) -> None:
-    """Write ``σ`` ``[d]`` into the Gaussian's parameter."""
+    """Write ``σ`` into the Gaussian's parameter.
+
+    Args:
+        distribution: The Gaussian (``std_type`` ``scalar`` or ``log``).
+        std: The new ``σ`` ``[d]``.
+    """
     if distribution.std_type == "log":
         distribution.log_std_param.copy_(std.log())
     else:
@@ -83,7 +116,17 @@ def set_std_(distribution: GaussianDistribution, std: torch.Tensor) -> None:
 
 
 def gaussian_nll(actor: MLPModel, obs: TensorDict, actions: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """Return the weighted mean ``−log π(a | s)`` of one batch, with gradient (the forward pass sets the Gaussian)."""
+    """Return the weighted mean ``−log π(a | s)`` of one batch, with gradient (the forward pass sets the Gaussian).
+
+    Args:
+        actor: rsl_rl's Gaussian ``MLPModel``.
+        obs: The batch's observations ``[b]``.
+        actions: The batch's actions ``[b, d]``.
+        weights: The batch's weights ``[b]``.
+
+    Returns:
+        A scalar: the weighted mean negative log-likelihood.
+    """
     actor(obs, stochastic_output=True)
     return -(weights * actor.get_output_log_prob(actions)).sum() / weights.sum()
 
@@ -101,10 +144,28 @@ def gaussian_clone(
     max_grad_norm: float = 1.0,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
-    """Fit rsl_rl's Gaussian ``actor`` to ``actions`` by maximum likelihood, ``σ ≥ min_std``; return the NLL per epoch.
+    """Fit rsl_rl's Gaussian ``actor`` to ``actions`` by maximum likelihood with ``σ ≥ min_std``.
 
-    Arguments as :func:`genpo_rsl.behavior_clone`; ``min_std`` is the floor ``σ_min`` of the std (module docstring),
-    a float or ``[d]``, ``None`` for none. On return the actor's std is ``max(σ_min, RMS residual of the mean)``.
+    On return the actor's std is ``max(σ_min, RMS residual of the mean)`` (module docstring).
+
+    Args:
+        actor: rsl_rl's ``MLPModel`` with a ``GaussianDistribution`` (the stock PPO actor).
+        obs: The actor's observation groups, batch size ``[n]``.
+        actions: The actions ``[n, d]``.
+        min_std: The floor ``σ_min`` of the std: a float or ``[d]``; ``None`` for rsl_rl's ``std_range[0]`` alone.
+        weights: Per-demonstration weights ``[n]`` (``>= 0``); ``None`` for equal weights.
+        epochs: Number of passes over the demonstrations.
+        batch_size: Demonstrations per minibatch.
+        learning_rate: Adam's learning rate.
+        max_grad_norm: Gradient-norm clip of each step.
+        on_epoch: ``on_epoch(epoch, nll)`` is called after each epoch, or ``None``.
+
+    Returns:
+        The (weighted) mean NLL of each epoch.
+
+    Raises:
+        ValueError: If the actor is not a state-independent Gaussian one, ``min_std`` is invalid, or the
+            demonstrations are invalid.
     """
     distribution = gaussian_distribution(actor)
     floor = std_floor(min_std, distribution).to(actions.device)

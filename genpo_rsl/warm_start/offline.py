@@ -19,10 +19,17 @@ from tensordict import TensorDict
 
 
 def monte_carlo_returns(rewards: torch.Tensor, episode: torch.Tensor, gamma: float) -> torch.Tensor:
-    """Return the discounted return-to-go ``G_t = Σ_k γ^k r_{t+k}`` of every step within its episode (``[n]``).
+    """Return the discounted return-to-go ``G_t = Σ_k γ^k r_{t+k}`` of every step within its episode.
 
-    ``episode`` labels each step with its episode (steps of one episode are contiguous and in order); a recorded
-    episode that was cut short is treated as ended (no bootstrap).
+    A recorded episode that was cut short is treated as ended (no bootstrap).
+
+    Args:
+        rewards: The reward of each step ``[n]``.
+        episode: The episode label of each step ``[n]`` (steps of one episode are contiguous and in order).
+        gamma: The discount factor ``γ``.
+
+    Returns:
+        ``G`` ``[n]`` (float32).
     """
     returns = torch.empty_like(rewards, dtype=torch.float32)
     running = 0.0
@@ -44,7 +51,20 @@ def fit_critic(
     learning_rate: float = 1e-3,
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
-    """Regress ``critic(obs)`` on ``returns`` (mean squared error); return the loss per epoch (``on_epoch`` after each)."""
+    """Regress ``critic(obs)`` on ``returns`` by mean squared error (Adam on shuffled minibatches).
+
+    Args:
+        critic: The critic to train.
+        obs: The critic's observations, batch size ``[n]``.
+        returns: The regression targets ``[n]``.
+        epochs: Number of passes over the data.
+        batch_size: Samples per minibatch.
+        learning_rate: Adam's learning rate.
+        on_epoch: ``on_epoch(epoch, loss)`` is called after each epoch, or ``None``.
+
+    Returns:
+        The mean squared error of each epoch.
+    """
     optimizer = torch.optim.Adam([p for p in critic.parameters() if p.requires_grad], lr=learning_rate)
     n, history = returns.shape[0], []
     for epoch in range(epochs):
@@ -63,7 +83,20 @@ def fit_critic(
 
 
 def awr_weights(returns: torch.Tensor, values: torch.Tensor, beta: float, max_weight: float = 20.0) -> torch.Tensor:
-    """Return ``min(exp((G − V) / β), max_weight)`` per step; raise ``ValueError`` for a bad ``β`` or cap."""
+    """Return the advantage weights ``min(exp((G − V) / β), max_weight)`` per step.
+
+    Args:
+        returns: The returns ``G`` ``[n]``.
+        values: The critic's values ``V(s)`` ``[n]``.
+        beta: The temperature ``β`` (``> 0``).
+        max_weight: The cap ``w_max`` (``> 0``).
+
+    Returns:
+        The weights ``[n]``.
+
+    Raises:
+        ValueError: If ``beta`` or ``max_weight`` is not ``> 0``.
+    """
     if not beta > 0.0:
         raise ValueError(f"awr_weights: beta={beta!r} is invalid; allowed: > 0.")
     if not max_weight > 0.0:
