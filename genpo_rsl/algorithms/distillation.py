@@ -64,20 +64,7 @@ class GenPODistillation(Distillation):
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> GenPODistillation:
-        """Build as ``Distillation`` does, after checking the algorithm's config keys (unknown keys are named).
-
-        Args:
-            obs: The environment's observations.
-            env: The environment.
-            cfg: The runner config.
-            device: The device to train on.
-
-        Returns:
-            The algorithm.
-
-        Raises:
-            ValueError: If the ``algorithm`` section has an unknown key.
-        """
+        """Build as ``Distillation`` does, after checking the algorithm's config keys (unknown keys are named)."""
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, Distillation) | {"class_name", "rnd_cfg", "symmetry_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
@@ -119,19 +106,7 @@ class GenPODistillation(Distillation):
         return {**super().save(), CHECKPOINT_TAG: settings_dict(self.student.flow)}
 
     def load(self, loaded_dict: dict, load_cfg: dict | None, strict: bool) -> bool:
-        """Load as the stock algorithm does; a teacher that is not a stock rsl_rl actor is refused in one line.
-
-        Args:
-            loaded_dict: A distillation checkpoint (resume) or the teacher's PPO checkpoint.
-            load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for the default.
-            strict: Whether the state dicts must match exactly (as in rsl_rl).
-
-        Returns:
-            What the stock ``Distillation.load`` returns.
-
-        Raises:
-            ValueError: If the teacher checkpoint is a GenPO or FPO one, has no ``actor_state_dict``, or does not fit.
-        """
+        """Load as the stock algorithm does; a teacher that is not a stock rsl_rl actor is refused in one line."""
         if "student_state_dict" in loaded_dict:  # resuming a distillation run
             return super().load(loaded_dict, load_cfg, strict)
         expected = "expected a stock rsl_rl PPO checkpoint of this task (its Gaussian 'actor_state_dict')"

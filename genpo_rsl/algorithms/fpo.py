@@ -102,34 +102,14 @@ class FPO(UpdateLoop, PPO):
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> FPO:
-        """Build as PPO does, after checking the config keys (unknown keys are named).
-
-        Args:
-            obs: The environment's observations.
-            env: The environment.
-            cfg: The runner config.
-            device: The device to train on.
-
-        Returns:
-            The algorithm.
-
-        Raises:
-            ValueError: If the ``algorithm`` section has an unknown key.
-        """
+        """Build as PPO does, after checking the config keys (unknown keys are named)."""
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO) | {"class_name", "share_cnn_encoders", "rnd_cfg", "symmetry_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
         return PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[return-value]
 
     def act(self, obs: TensorDict) -> torch.Tensor:
-        """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters.
-
-        Args:
-            obs: The environment's observations.
-
-        Returns:
-            The environment actions ``[num_envs, d]``.
-        """
+        """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters."""
         flow, cond = self.actor.flow, self.actor.flow_condition(obs)
         actions = flow.sample_action(cond)
         n, m, d = actions.shape[0], self.num_mc_samples, actions.shape[1]
@@ -221,17 +201,6 @@ class FPO(UpdateLoop, PPO):
 
         With ``ema_decay > 0`` the live weights and the EMA are restored; a checkpoint without EMA state starts the
         EMA from its weights. With ``ema_decay = 0`` the actor gets the checkpoint's deployed weights.
-
-        Args:
-            loaded_dict: The checkpoint.
-            load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for everything.
-            strict: Whether the state dicts must match exactly (as in rsl_rl).
-
-        Returns:
-            Whether the checkpoint's iteration count is continued (as rsl_rl's ``PPO.load``).
-
-        Raises:
-            ValueError: If the checkpoint was not written by FPO.
         """
         if CHECKPOINT_TAG not in loaded_dict:
             raise ValueError(

@@ -30,17 +30,7 @@ from genpo_rsl.utils.precision import flow_precision
 
 @dataclass
 class Minibatch:
-    """One minibatch of the rollout, in the adapter-neutral form the core consumes.
-
-    Args:
-        obs: The observations ``[B]``.
-        dummy_actions: ``[B, 2d]`` stored dummy actions ``ã``.
-        old_log_prob: ``[B]`` ``log π_old(ã|s)`` of the rollout.
-        old_latent: ``[B, 2d]`` rollout latents ``z``.
-        advantages: ``[B]``.
-        returns: The returns ``[B, 1]``.
-        old_values: The rollout values ``[B, 1]``.
-    """
+    """One minibatch of the rollout, in the adapter-neutral form the core consumes."""
 
     obs: TensorDict
     dummy_actions: torch.Tensor
@@ -95,11 +85,7 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
 
     @abstractmethod
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values ``[B, 1]`` with gradient.
-
-        Args:
-            obs: The observations.
-        """
+        """Return the critic's values ``[B, 1]`` with gradient."""
 
     @abstractmethod
     def rollout_dummy_actions(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -185,17 +171,7 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         return self._flow_graphs
 
     def sample_checked(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Sample a rollout step; refuse non-finite values before the environment sees them.
-
-        Args:
-            obs: The environment's observations.
-
-        Returns:
-            ``(ã, z, log π)``: dummy actions ``[B, 2d]``, latents ``[B, 2d]``, log-likelihoods ``[B]``.
-
-        Raises:
-            GenPONumericalError: If an action or log-prob is non-finite (after writing the last good state).
-        """
+        """Return ``(ã, z, log π)`` of a rollout step; refuse non-finite values before the environment sees them."""
         graphs = self.flow_graphs
         with flow_precision(self.allow_tf32):
             if graphs is None:
@@ -214,16 +190,6 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
 
         Before the first optimizer step the policy *is* the rollout policy, so the KL is 0 exactly, as in PPO (the
         estimate would be ±1e-8 round-trip noise and flip the adaptive rule's ``kl > 0`` test at random).
-
-        Args:
-            batch: The minibatch.
-            first: Whether this is the update's first minibatch (``roundtrip_error`` is measured on it).
-
-        Returns:
-            ``(L, terms)``: the scalar loss and its logged terms.
-
-        Raises:
-            GenPONumericalError: If a new log-prob is non-finite.
         """
         log_prob, z, gap, entropy = self.flow_passes(batch)
         self.health.check({"new log-probs of the update": log_prob.detach()})
@@ -247,18 +213,12 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         return loss, terms
 
     def flow_passes(self, batch: Minibatch) -> tuple[torch.Tensor, ...]:
-        """Return the flow passes of one minibatch.
+        """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N, H(ã|s))``: the stored actions' likelihood, the gap of fresh
+        samples, the exact entropy per state.
 
         The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. The observation latent
         is computed once; the passes run eagerly (:func:`~genpo_rsl.modules.cuda_graphs.minibatch_passes`) or, with
         ``cuda_graphs``, as their captured replay (same numbers).
-
-        Args:
-            batch: The minibatch.
-
-        Returns:
-            ``(log π(ã|s), F⁻¹(ã), x_N − y_N, H(ã|s))``: the stored actions' likelihood and latents, the gap of fresh
-            samples, the exact entropy per state.
         """
         policy, graphs = self.flow_policy, self.flow_graphs
         cond = policy.flow_condition(batch.obs)
@@ -306,11 +266,7 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         return losses
 
     def compression_count(self, n: int) -> int:
-        """Return how many of a minibatch's rows the compression loss uses (``compression_fraction``, at least 1).
-
-        Args:
-            n: The minibatch's rows.
-        """
+        """Return how many of a minibatch's ``n`` rows the compression loss uses (``compression_fraction``)."""
         return n if self.compression_fraction >= 1.0 else max(1, math.ceil(self.compression_fraction * n))
 
     # -- checkpoints ---------------------------------------------------------------------------------------------
@@ -334,12 +290,7 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         self.health.checkpoint_dir = path
 
     def loaded(self, loaded_dict: dict, resumes: bool) -> None:
-        """Count iterations on from a resumed checkpoint; forget the last good state (the loaded one is in use).
-
-        Args:
-            loaded_dict: The loaded checkpoint (its ``iter`` is the runner iteration).
-            resumes: Whether the iteration count is continued.
-        """
+        """Count iterations on from a resumed checkpoint; forget the last good state (the loaded one is in use)."""
         if resumes:
             self.health.iteration = int(loaded_dict.get("iter", 0))
         self.health.last_good = None

@@ -70,20 +70,7 @@ class GenPO(GenPOCore, PPO):
 
     @staticmethod
     def construct_algorithm(obs: TensorDict, env: VecEnv, cfg: dict, device: str) -> GenPO:
-        """Build as PPO does, after checking the config keys; the storage holds the 2d dummy action.
-
-        Args:
-            obs: The environment's observations.
-            env: The environment (its config's ``log_dir``, if any, becomes :attr:`checkpoint_dir`).
-            cfg: The runner config.
-            device: The device to train on.
-
-        Returns:
-            The algorithm.
-
-        Raises:
-            ValueError: If the ``algorithm`` section has an unknown key or ``share_cnn_encoders=True``.
-        """
+        """Build as PPO does, after checking the config keys; the storage holds the 2d dummy action."""
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO, GenPOCore.init_genpo) | {"class_name", "share_cnn_encoders", "rnd_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
@@ -101,9 +88,6 @@ class GenPO(GenPOCore, PPO):
 
         Wrapping the whole actor (PPO's way) would compile only its ``forward``; GenPO's hot paths (sample,
         likelihood, compression) all evaluate the velocity MLP.
-
-        Args:
-            mode: ``torch.compile``'s mode, or ``None`` for no compilation.
         """
         self.critic = compile_model(self._raw_critic, mode)  # type: ignore[assignment]
         if mode is not None:
@@ -117,14 +101,7 @@ class GenPO(GenPOCore, PPO):
         return self._raw_actor  # type: ignore[return-value]
 
     def act(self, obs: TensorDict) -> torch.Tensor:
-        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``.
-
-        Args:
-            obs: The environment's observations.
-
-        Returns:
-            The environment actions ``[num_envs, d]``.
-        """
+        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
         dummy, z, log_prob = self.sample_checked(obs)
         self.transition.hidden_states = (None, None)
         self.transition.actions = dummy
@@ -148,23 +125,11 @@ class GenPO(GenPOCore, PPO):
             )
 
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values.
-
-        Args:
-            obs: The observations.
-
-        Returns:
-            The values ``[B, 1]``, with gradient.
-        """
+        """Return the critic's values."""
         return self.critic(obs)
 
     def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
-        """Train RND (if configured) on the minibatch, as PPO does.
-
-        Args:
-            batch: The minibatch.
-            terms: The minibatch's logged terms; RND's loss is added as ``rnd``.
-        """
+        """Train RND (if configured) on the minibatch, as PPO does."""
         if self.rnd:
             rnd_loss = self.rnd.compute_loss(batch.obs)
             self.rnd.optimizer.zero_grad()
@@ -210,18 +175,6 @@ class GenPO(GenPOCore, PPO):
         """Load a GenPO checkpoint (or a warm start: :func:`~genpo_rsl.utils.checkpoint.warm_start_view`).
 
         A checkpoint whose flow has no trained σ loads into a learnable-σ actor with a fresh optimizer (with a warning).
-
-        Args:
-            loaded_dict: The checkpoint.
-            load_cfg: What to load (rsl_rl's ``load_cfg``), or ``None`` for everything.
-            strict: Whether the state dicts must match exactly (as in rsl_rl).
-
-        Returns:
-            Whether the checkpoint's iteration count is continued (as rsl_rl's ``PPO.load``).
-
-        Raises:
-            ValueError: If the checkpoint was not written by GenPO (e.g. a Gaussian PPO one) or its flow does not match
-                the configured actor.
         """
         if CHECKPOINT_TAG not in loaded_dict:
             keys = sorted(loaded_dict.get("actor_state_dict", {}))[:4]

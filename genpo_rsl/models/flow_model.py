@@ -104,17 +104,7 @@ class FlowModel(MLPModel):
         hidden_state: HiddenState = None,
         stochastic_output: bool = False,
     ) -> torch.Tensor:
-        """Return the environment action: zero noise unless sampling is asked for.
-
-        Args:
-            obs: The observations.
-            masks: As ``MLPModel.forward`` (recurrent models).
-            hidden_state: As ``MLPModel.forward`` (recurrent models).
-            stochastic_output: Sample from fresh noise (also when ``inference_mode="sample"``).
-
-        Returns:
-            The environment actions ``[B, d]``.
-        """
+        """Return the environment action: zero noise unless sampling is asked for."""
         cond = self.flow_condition(obs, masks, hidden_state)
         if stochastic_output or self.inference_mode == "sample":
             return self.flow.sample_action(cond)
@@ -123,19 +113,7 @@ class FlowModel(MLPModel):
     def flow_condition(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
     ) -> torch.Tensor:
-        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values.
-
-        Args:
-            obs: The observations.
-            masks: As ``MLPModel.get_latent`` (recurrent models).
-            hidden_state: As ``MLPModel.get_latent`` (recurrent models).
-
-        Returns:
-            The conditioning ``c`` ``[B, latent_dim]``.
-
-        Raises:
-            ValueError: If the latent has NaN/inf values.
-        """
+        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values."""
         latent = self.get_latent(obs, masks, hidden_state)
         return check_finite_condition(type(self).__name__, latent, obs, self.obs_groups)
 
@@ -149,9 +127,5 @@ class FlowModel(MLPModel):
         return FlowPolicyExport(self.obs_normalizer, self.flow, self.obs_dim)
 
     def as_onnx(self, verbose: bool) -> nn.Module:
-        """Return an ONNX-exportable deterministic (zero-noise) policy with the flow steps unrolled.
-
-        Args:
-            verbose: Kept by the export module for rsl_rl's exporter.
-        """
+        """Return an ONNX-exportable deterministic (zero-noise) policy with the flow steps unrolled."""
         return FlowPolicyOnnx(self.obs_normalizer, self.flow, self.obs_dim, verbose)

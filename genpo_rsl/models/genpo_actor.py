@@ -24,16 +24,7 @@ class GenPOActor(FlowPolicy, FlowModel):
     conditioned on :meth:`get_latent` (the model's observation latent), so an encoder model (CNN, RNN) can take the
     place of :class:`MLPModel`. Train it with :class:`genpo_rsl.GenPO`; the stock Gaussian ``PPO`` cannot.
 
-    Args:
-        obs: Observation dictionary (as ``MLPModel``).
-        obs_groups: Observation sets to groups (as ``MLPModel``).
-        obs_set: This model's observation set (``"actor"``).
-        output_dim: Environment action size ``d``.
-        hidden_dims: Hidden sizes of the flow's velocity MLP.
-        activation: Activation of the velocity and time MLPs (paper: Mish).
-        obs_normalization: Normalize the observations (as ``MLPModel``).
-        distribution_cfg: Must be ``None``: the flow is the distribution.
-        inference_mode: ``"zero_noise"`` (deterministic, the default) or ``"sample"`` at play/export time.
+    Args (the keys beyond :class:`~genpo_rsl.models.flow_model.FlowModel`'s):
         flow_cfg: The flow's sub-config (``class_name`` and its keys), or ``None``.
         num_flow_steps: ``N`` (paper: 5).
         mix_p: Mixing coefficient ``p`` in (0, 1) (paper: 0.9).
@@ -68,17 +59,5 @@ class GenPOActor(FlowPolicy, FlowModel):
     def flow_condition(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
     ) -> torch.Tensor:
-        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values.
-
-        Args:
-            obs: The observations.
-            masks: As ``MLPModel.get_latent`` (recurrent models).
-            hidden_state: As ``MLPModel.get_latent`` (recurrent models).
-
-        Returns:
-            The conditioning ``c`` ``[B, latent_dim]``.
-
-        Raises:
-            ValueError: If the latent has NaN/inf values.
-        """
+        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values."""
         return FlowModel.flow_condition(self, obs, masks, hidden_state)

@@ -47,18 +47,12 @@ HALF_LOG_2PI_E = 0.5 * math.log(2.0 * math.pi * math.e)
 
 
 def resolve_base_scale(who: str, base_scale: str | None, learn_base_scale: bool | None) -> str:
-    """Return the base-noise mode from ``base_scale`` and its alias ``learn_base_scale``.
+    """Return the base-noise mode from ``base_scale`` and its alias ``learn_base_scale``; raise on a bad or clashing value.
 
     Args:
         who: Name of the configured class, for the error message.
         base_scale: One of :data:`BASE_SCALES`, or ``None`` for the alias / the default.
         learn_base_scale: ``True`` means ``"learned"``, ``False`` means ``"fixed"``, ``None`` says nothing.
-
-    Returns:
-        One of :data:`BASE_SCALES` (:data:`DEFAULT_BASE_SCALE` when neither says anything).
-
-    Raises:
-        ValueError: If a value is invalid or the two contradict each other.
     """
     if base_scale is not None and base_scale not in BASE_SCALES:
         raise ValueError(f"{who}: base_scale={base_scale!r} is invalid; allowed: {list(BASE_SCALES)}.")
@@ -74,19 +68,13 @@ def resolve_base_scale(who: str, base_scale: str | None, learn_base_scale: bool 
 
 
 def check_base_scale(who: str, mode: str, init: float, scale_range: tuple[float, float] | list[float] | None) -> tuple:
-    """Check ``base_scale_init`` and ``base_scale_range`` for a mode.
+    """Return the checked ``(min, max)`` range of σ for ``mode``; raise ``ValueError`` naming a bad init or range.
 
     Args:
         who: Name of the configured class, for the error message.
         mode: One of :data:`BASE_SCALES`.
-        init: ``base_scale_init``, the initial σ (> 0, inside the range; ``"state"``: strictly inside).
+        init: ``base_scale_init``, the initial σ (> 0, inside the range).
         scale_range: ``base_scale_range`` ``(min, max)`` with ``0 < min < max``, or ``None`` for the mode's default.
-
-    Returns:
-        The checked ``(min, max)`` range of σ, as floats.
-
-    Raises:
-        ValueError: If the init or the range is invalid; the message names it.
     """
     if isinstance(init, bool) or not isinstance(init, (int, float)) or not math.isfinite(init) or init <= 0.0:
         raise ValueError(f"{who}: base_scale_init={init!r} is invalid; allowed: a finite number > 0 (default 1.0).")
@@ -133,75 +121,32 @@ class BaseNoise(nn.Module):
         self.init, self.log_range = float(init), (math.log(scale_range[0]), math.log(scale_range[1]))
 
     def log_scale(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``log σ`` per action dimension.
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            ``log σ`` as ``[d]`` or ``[B, d]`` (broadcast against ``[B, d]``).
-        """
+        """Return ``log σ`` per action dimension, ``[d]`` or ``[B, d]`` (broadcast against ``[B, d]``)."""
         return cond.new_full((self.action_dim,), math.log(self.init))
 
     def latent_log_scale(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``log σ`` of the 2d latent entries (each action dimension's value for both halves).
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            ``log σ`` as ``[2d]`` or ``[B, 2d]``.
-        """
+        """Return ``log σ`` of the 2d latent entries (each action dimension's value for both halves)."""
         log_scale = self.log_scale(cond)
         return torch.cat([log_scale, log_scale], dim=-1)
 
     def sample(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return one latent ``z = σ(c) ⊙ ε`` per row of ``cond`` (differentiable in σ).
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            ``z`` ``[B, 2d]``.
-        """
+        """Return one latent ``z = σ(c) ⊙ ε`` per row of ``cond`` (differentiable in σ)."""
         eps = torch.randn(cond.shape[0], 2 * self.action_dim, dtype=cond.dtype, device=cond.device)
         return eps * self.latent_log_scale(cond).exp()
 
     def log_prob(self, z: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Return the latent's log-density ``Σ_i log N(z_i; 0, σ_i²)``.
-
-        Args:
-            z: The latents ``[B, 2d]``.
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The log-density ``[B]``.
-        """
+        """Return ``Σ_i log N(z_i; 0, σ_i²)`` ``[B]``."""
         log_scale = self.latent_log_scale(cond)
         gauss = -0.5 * (z * torch.exp(-log_scale)).pow(2) - log_scale
         return gauss.sum(-1) - self.action_dim * math.log(2.0 * math.pi)
 
     def entropy(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the entropy ``H(N(0, diag σ²))`` of the latent per row of ``cond`` (exact).
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The entropy ``[B]``.
-        """
+        """Return the entropy ``H(N(0, diag σ²))`` of the latent per row of ``cond`` ``[B]`` (exact)."""
         log_scale = self.log_scale(cond).expand(cond.shape[0], self.action_dim)
         return 2.0 * log_scale.sum(-1) + 2.0 * self.action_dim * HALF_LOG_2PI_E
 
     def mean_scale(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return σ averaged over the dimensions (and the rows of ``cond``): what the logs call ``base_scale``.
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            A scalar tensor.
-        """
+        """Return σ averaged over the dimensions (and the rows of ``cond``): what the logs call ``base_scale``."""
         return self.log_scale(cond).exp().mean()
 
     def unit_state(self) -> dict[str, torch.Tensor]:
@@ -209,26 +154,12 @@ class BaseNoise(nn.Module):
         return {}
 
     def clamped(self, log_scale: torch.Tensor) -> torch.Tensor:
-        """Return ``log_scale`` clamped to the log of ``base_scale_range`` (rsl_rl's ``std_range`` rule).
-
-        Args:
-            log_scale: Values of ``log σ``.
-
-        Returns:
-            The clamped values.
-        """
+        """Return ``log_scale`` clamped to the log of ``base_scale_range`` (rsl_rl's ``std_range`` rule)."""
         return log_scale.clamp(*self.log_range)
 
 
 class LearnedNoise(BaseNoise):
-    """``"learned"``: one trainable σ for every latent entry (the parameter ``log_scale_param``, shape ``[]``).
-
-    Args:
-        action_dim: Environment action size ``d`` (the latent has ``2d`` entries).
-        cond_dim: Size of the conditioning ``c`` (unused by this mode).
-        init: Initial σ (``base_scale_init``).
-        scale_range: ``(min, max)`` of σ, already checked (:func:`check_base_scale`).
-    """
+    """``"learned"``: one trainable σ for every latent entry (the parameter ``log_scale_param``, shape ``[]``)."""
 
     mode, learnable = "learned", True
 
@@ -241,14 +172,7 @@ class LearnedNoise(BaseNoise):
         return ()
 
     def log_scale(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the clamped ``log σ`` as ``[d]``.
-
-        Args:
-            cond: The conditioning (unused: σ does not depend on the state).
-
-        Returns:
-            ``log σ`` ``[d]``.
-        """
+        """Return the clamped ``log σ`` as ``[d]``."""
         return self.clamped(self.log_scale_param).expand(self.action_dim)
 
     def unit_state(self) -> dict[str, torch.Tensor]:
@@ -272,12 +196,6 @@ class StateNoise(BaseNoise):
     ``head`` is ``Linear(cond_dim, 64) → Mish → Linear(64, d)`` whose last layer starts at zero weights and the bias
     that gives ``σ = base_scale_init`` for every state (rsl_rl's heteroscedastic Gaussian initialises its std head
     the same way).
-
-    Args:
-        action_dim: Environment action size ``d`` (the latent has ``2d`` entries).
-        cond_dim: Size of the conditioning ``c``, the head's input.
-        init: Initial σ (``base_scale_init``), strictly inside ``scale_range``.
-        scale_range: ``(min, max)`` of σ, already checked (:func:`check_base_scale`).
     """
 
     mode, learnable = "state", True
@@ -291,17 +209,7 @@ class StateNoise(BaseNoise):
         nn.init.constant_(self.head[-1].bias, self.constant_logit(init))
 
     def constant_logit(self, scale: float) -> float:
-        """Return the head output that gives ``σ = scale`` (strictly inside ``base_scale_range``).
-
-        Args:
-            scale: The σ to give.
-
-        Returns:
-            The logit.
-
-        Raises:
-            ValueError: If ``scale`` is not strictly inside ``base_scale_range``.
-        """
+        """Return the head output that gives ``σ = scale`` (strictly inside ``base_scale_range``)."""
         low, high = self.log_range
         fraction = (math.log(scale) - low) / (high - low)
         if not 0.0 < fraction < 1.0:
@@ -320,14 +228,7 @@ class StateNoise(BaseNoise):
         return state
 
     def log_scale(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``log σ(c)``.
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            ``log σ(c)`` ``[B, d]``.
-        """
+        """Return ``log σ(c)`` ``[B, d]``."""
         low, high = self.log_range
         return low + (high - low) * torch.sigmoid(self.head(cond))
 
@@ -346,38 +247,14 @@ def build_base_noise(
     base_scale_init: float = 1.0,
     base_scale_range: tuple[float, float] | list[float] | None = None,
 ) -> BaseNoise:
-    """Check the settings and return the base noise of the mode they select (see the module docstring).
-
-    Args:
-        who: Name of the configured class, for the error message.
-        action_dim: Environment action size ``d``.
-        cond_dim: Size of the conditioning ``c``.
-        base_scale: One of :data:`BASE_SCALES`, or ``None`` for ``learn_base_scale`` / the default.
-        learn_base_scale: Alias of ``base_scale``: ``True`` is ``"learned"``, ``False`` is ``"fixed"``.
-        base_scale_init: The initial σ.
-        base_scale_range: ``(min, max)`` of σ, or ``None`` for the mode's default.
-
-    Returns:
-        A :class:`BaseNoise`, :class:`LearnedNoise`, :class:`PerDimNoise` or :class:`StateNoise`.
-
-    Raises:
-        ValueError: If a setting is invalid or ``base_scale`` and ``learn_base_scale`` contradict each other.
-    """
+    """Check the settings and return the base noise of the mode they select (see the module docstring)."""
     mode = resolve_base_scale(who, base_scale, learn_base_scale)
     scale_range = check_base_scale(who, mode, base_scale_init, base_scale_range)
     return NOISE_CLASSES[mode](action_dim, cond_dim, base_scale_init, scale_range)
 
 
 def saved_mode(state_dict: dict, prefix: str) -> str:
-    """Return the base-noise mode a flow's state dict was saved with.
-
-    Args:
-        state_dict: The flow's (or a model's) state dict.
-        prefix: The base noise's key prefix in ``state_dict`` (e.g. ``"base_noise."``).
-
-    Returns:
-        One of :data:`BASE_SCALES`; ``"fixed"`` when there is no base-noise entry.
-    """
+    """Return the base-noise mode a flow's state dict was saved with (no base-noise entry: ``"fixed"``)."""
     keys = [k[len(prefix) :] for k in state_dict if k.startswith(prefix)]
     if any(k.startswith("head.") for k in keys):
         return "state"

@@ -40,15 +40,7 @@ class FlowMatchingPolicy(nn.Module):
         self.action_dim, self.cond_dim = velocity.action_dim, velocity.cond_dim
 
     def forward(self, x0: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``x_1`` from ``x_0`` by ``num_flow_steps`` Euler steps of ``v(x, c, τ)`` over τ ∈ [0, 1].
-
-        Args:
-            x0: The start points ``x_0`` ``[B, d]``.
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The actions ``x_1`` ``[B, d]``.
-        """
+        """Return ``x_1`` from ``x_0`` by ``num_flow_steps`` Euler steps of ``v(x, c, τ)`` over τ ∈ [0, 1]."""
         times = torch.arange(self.num_flow_steps, dtype=cond.dtype, device=cond.device) / self.num_flow_steps
         h_cond, h_time = self.velocity.conditioning(cond, times)
         x = x0
@@ -57,25 +49,11 @@ class FlowMatchingPolicy(nn.Module):
         return x
 
     def sample_action(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return actions from fresh noise ``x_0 ~ N(0, I)``.
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The actions ``[B, d]``.
-        """
+        """Return actions ``[B, d]`` from fresh noise ``x_0 ~ N(0, I)`` for the conditioning ``cond`` ``[B, cond_dim]``."""
         return self(torch.randn(cond.shape[0], self.action_dim, dtype=cond.dtype, device=cond.device), cond)
 
     def zero_noise_action(self, cond: torch.Tensor) -> torch.Tensor:
-        """Return the deterministic action of ``x_0 = 0`` (FPO++'s zero-noise evaluation).
-
-        Args:
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The actions ``[B, d]``.
-        """
+        """Return the deterministic actions ``[B, d]`` of ``x_0 = 0`` (FPO++'s zero-noise evaluation)."""
         return self(torch.zeros(cond.shape[0], self.action_dim, dtype=cond.dtype, device=cond.device), cond)
 
     def cfm_losses(

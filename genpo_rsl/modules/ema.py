@@ -40,11 +40,7 @@ class PolicyEMA:
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:
-        """Count one update and average ``model``'s parameters in (or restart from them at the end of warm-up).
-
-        Args:
-            model: The live model.
-        """
+        """Count one update and average ``model``'s parameters in (or restart from them at the end of warm-up)."""
         self.updates += 1
         if self.active:
             for name, param in model.named_parameters():

@@ -134,15 +134,7 @@ class GenPOFlow(nn.Module):
         return 2.0 * self.action_dim * self.num_flow_steps * math.log(self.mix_p)
 
     def forward(self, z: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Map the latent ``z = (x_0, y_0)`` to the dummy action ``ã = (x_N, y_N)``.
-
-        Args:
-            z: The latents ``[B, 2d]``.
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The dummy actions ``[B, 2d]``.
-        """
+        """Map the latent ``z = (x_0, y_0)`` to the dummy action ``ã = (x_N, y_N)``."""
         h_cond, h_time = self.velocity.conditioning(cond, self.step_times)
         p, dt = self.mix_p, 1.0 / self.num_flow_steps
         x, y = z[..., : self.action_dim], z[..., self.action_dim :]
@@ -273,14 +265,8 @@ class GenPOFlow(nn.Module):
     def log_prob_jacobian(self, a: torch.Tensor, cond: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Return the log-likelihood with an autograd Jacobian of the inverse (the released code's method).
 
-        Differentiable with respect to the parameters; used as a test oracle and as the benchmark baseline.
-
-        Args:
-            a: The dummy actions ``[B, 2d]``.
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            ``(log π(ã | c), z)``: the log-likelihood ``[B]`` and the latents ``z = F⁻¹(ã)`` ``[B, 2d]``.
+        Differentiable with respect to the parameters; used as a test oracle and as the benchmark baseline. Same
+        arguments and result as :meth:`log_prob`.
         """
         z = self.inverse(a, cond)
         with self.velocity.eager():
@@ -288,15 +274,7 @@ class GenPOFlow(nn.Module):
         return self.latent_log_prob(z, cond) + self.log_det + torch.linalg.slogdet(jac)[1], z
 
     def forward_log_det_autograd(self, z: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
-        """Return ``log|det ∂ã/∂z|`` per sample from an autograd Jacobian of :meth:`forward` (test oracle).
-
-        Args:
-            z: The latents ``[B, 2d]``.
-            cond: The conditioning ``[B, cond_dim]``.
-
-        Returns:
-            The log-determinant ``[B]``.
-        """
+        """Return ``log|det ∂ã/∂z|`` ``[B]`` per sample from an autograd Jacobian of :meth:`forward` (test oracle)."""
         with self.velocity.eager():
             jac = torch.func.vmap(torch.func.jacrev(lambda zi, ci: self.forward(zi[None], ci[None])[0]))(z, cond)
         return torch.linalg.slogdet(jac)[1]

@@ -23,14 +23,7 @@ class FlowPolicy:
     """Per-dimension std of the env action for a fixed state, from the last update (what rsl_rl logs as the std)."""
 
     def flow_condition(self, obs: TensorDict) -> torch.Tensor:
-        """Return the conditioning ``c`` of the flow: the actor's observation latent (normalized observations).
-
-        Args:
-            obs: The observations.
-
-        Returns:
-            ``c`` ``[B, cond_dim]``.
-        """
+        """Return the conditioning ``c`` of the flow: the actor's observation latent (normalized observations)."""
         raise NotImplementedError
 
     def sample(self, obs: TensorDict) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

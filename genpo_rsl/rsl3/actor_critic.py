@@ -101,32 +101,14 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
         return self.actor.flow
 
     def flow_condition(self, obs: TensorDict) -> torch.Tensor:
-        """Return the normalized actor observations; raise on non-finite values.
-
-        Args:
-            obs: The observations.
-
-        Returns:
-            The conditioning ``c`` ``[B, cond_dim]``.
-
-        Raises:
-            ValueError: If ``c`` has NaN/inf values.
-        """
+        """Return the normalized actor observations; raise on non-finite values."""
         cond = self.actor_obs_normalizer(self.get_actor_obs(obs))
         return check_finite_condition("GenPOActorCritic", cond, obs, self.obs_groups["policy"])
 
     # -- the ActorCritic interface -------------------------------------------------------------------------------
 
     def act(self, obs: TensorDict, **kwargs) -> torch.Tensor:
-        """Return a sampled environment action ``(x_N + y_N) / 2`` (``z ~ N(0, diag σ²)``).
-
-        Args:
-            obs: The observations.
-            **kwargs: Accepted as ``ActorCritic.act`` accepts them; unused.
-
-        Returns:
-            The environment actions ``[B, d]``.
-        """
+        """Return a sampled environment action ``(x_N + y_N) / 2`` (``z ~ N(0, diag σ²)``)."""
         return self.env_action(self.sample(obs)[0])
 
     def act_inference(self, obs: TensorDict) -> torch.Tensor:

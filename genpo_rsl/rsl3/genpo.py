@@ -72,15 +72,7 @@ class GenPO(GenPOCore, PPO):
         obs: TensorDict,
         actions_shape: tuple[int] | list[int],
     ) -> None:
-        """Create the rollout storage for the 2d dummy action (the runner passes the d-dim action shape).
-
-        Args:
-            training_type: As ``PPO.init_storage``.
-            num_envs: Number of environments.
-            num_transitions_per_env: Steps per environment and rollout.
-            obs: The environment's observations.
-            actions_shape: The environment's action shape ``[d]``.
-        """
+        """Create the rollout storage for the 2d dummy action (the runner passes the d-dim action shape)."""
         super().init_storage(training_type, num_envs, num_transitions_per_env, obs, [2 * actions_shape[0]])
 
     # -- rollout -------------------------------------------------------------------------------------------------
@@ -91,14 +83,7 @@ class GenPO(GenPOCore, PPO):
         return self.policy
 
     def act(self, obs: TensorDict) -> torch.Tensor:
-        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``.
-
-        Args:
-            obs: The environment's observations.
-
-        Returns:
-            The environment actions ``[num_envs, d]``.
-        """
+        """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
         dummy, z, log_prob = self.sample_checked(obs)
         self.transition.actions = dummy
         self.transition.values = self.policy.evaluate(obs).detach()
@@ -116,12 +101,6 @@ class GenPO(GenPOCore, PPO):
         Stock 3.x PPO updates them at every step, so the normalized observation of a stored action changes before
         the update and ``F⁻¹(ã)`` no longer gives back the rollout latent (ratio ≠ 1 at the first minibatch).
         Updating once per iteration with all rollout observations gives the same statistics, without that bias.
-
-        Args:
-            obs: The observations after the step (unused: the normalizers are updated in :meth:`finish_update`).
-            rewards: The step's rewards.
-            dones: The step's done flags.
-            extras: The step's extras (``time_outs`` bootstraps the value, as in PPO).
         """
         self.transition.rewards = rewards.clone()
         self.transition.dones = dones
@@ -141,14 +120,7 @@ class GenPO(GenPOCore, PPO):
             yield Minibatch(obs, dummy, old_log_prob.squeeze(-1), old_z, advantages.squeeze(-1), returns, old_values)
 
     def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values.
-
-        Args:
-            obs: The observations.
-
-        Returns:
-            The values ``[B, 1]``, with gradient.
-        """
+        """Return the critic's values."""
         return self.policy.evaluate(obs)
 
     def clip_gradients(self) -> None:
