@@ -1,5 +1,6 @@
-"""Shared fixtures. This folder is on ``sys.path`` (pytest's rootdir conftest), so ``tests/rsl3`` can import the
-helpers next to this file (``adapter_case``, ``toy_helpers``)."""
+"""Shared fixtures. This folder is on ``sys.path`` (``pythonpath`` in ``pyproject.toml``), so the tests in every
+subfolder (``algorithms/``, ``modules/``, ..., ``rsl3/``) import the helpers next to this file by name (``adapter_case``,
+``toy_helpers``, ``isaaclab_configs_common``, ...)."""
 
 from __future__ import annotations
 

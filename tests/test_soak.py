@@ -6,7 +6,7 @@ compression sample).
 
 The bound is 1e-4 where float32 allows it. The mixing contracts x - y by p² per step, so the inverse
 amplifies rounding by about p^(-2N); where eps32·p^(-2N) exceeds 1e-4 the bound is 16·eps32·p^(-2N), the same
-conditioning-aware tolerance as ``tests/test_flow.py::test_round_trip``. Measured maxima over 1000 updates (float32):
+conditioning-aware tolerance as ``tests/modules/test_flow.py::test_round_trip``. Measured maxima over 1000 updates (float32):
 N = 1: < 1e-6 for all p; N = 5: 1.6e-4 (p = 0.5), 1.4e-6 (p = 0.9), 1e-6 (p = 0.99); N = 20: 1.9e5 (p = 0.5: the
 inverse is numerically meaningless there; the run stays finite but does not learn), 3.3e-5 (p = 0.9), 1.7e-6
 (p = 0.99). ``GenPOActor`` warns at construction exactly for the two settings with eps32·p^(-2N) > 1e-4.

@@ -1,6 +1,6 @@
 """Test-only helpers for :class:`genpo_rsl.toy_env.PointReachEnv` runs (moved out of the package).
 
-This folder is on ``sys.path`` (see ``conftest.py``), so the 5.x tests and ``tests/rsl3`` import it by name.
+This folder is on ``sys.path`` (``pythonpath`` in ``pyproject.toml``), so the tests in every subfolder import it by name.
 """
 
 from __future__ import annotations

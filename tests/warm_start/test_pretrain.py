@@ -1,12 +1,10 @@
-"""``genpo-pretrain`` (cloning a dataset into a task's GenPO agent) and the offline pieces it uses."""
+"""``genpo-pretrain`` (cloning a dataset into a task's GenPO agent) and the offline pieces it uses; its clone
+fine-tuned on the simulator is ``e2e/test_pretrain_e2e.py``."""
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -17,34 +15,9 @@ from genpo_rsl.warm_start.offline import awr_weights, monte_carlo_returns
 pytest.importorskip("isaaclab")
 pytestmark = pytest.mark.isaaclab
 
+from pretrain_dataset import GAUSSIAN, write_cartpole_dataset  # noqa: E402
+
 from isaaclab_tasks_ext.pretrain import main  # noqa: E402
-
-
-def write_cartpole_dataset(
-    path: str, episodes: int = 12, length: int = 20, rewards: bool = True, kinds: tuple[bool, ...] = (True, False)
-) -> None:
-    """Two kinds of Isaac-Cartpole-Direct-shaped episodes (obs/policy [4], actions [1]) written by IsaacLab's handler.
-
-    Good episodes push +0.8 and earn reward 1 per step, bad ones push -0.8 and earn 0: only rewards tell them apart.
-    Episode ``k`` is of kind ``kinds[k % len(kinds)]`` (good, bad, good, ... by default).
-    """
-    from isaaclab.utils.datasets import EpisodeData, HDF5DatasetFileHandler
-
-    handler = HDF5DatasetFileHandler()
-    handler.create(path, env_name="Isaac-Cartpole-Direct")
-    gen = torch.Generator().manual_seed(0)
-    for k in range(episodes):
-        episode = EpisodeData()
-        good = kinds[k % len(kinds)]
-        for _ in range(length):
-            episode.add("obs/policy", torch.randn(4, generator=gen) * 0.1)
-            episode.add("actions", torch.tensor([0.8 if good else -0.8]) + 0.05 * torch.randn(1, generator=gen))
-            if rewards:
-                episode.add("rewards", torch.tensor(1.0 if good else 0.0))
-        episode.pre_export()
-        handler.write_episode(episode)
-    handler.flush()
-    handler.close()
 
 
 def test_monte_carlo_returns_restart_at_each_episode() -> None:
@@ -140,10 +113,6 @@ def test_missing_dataset_and_existing_out_are_refused(tmp_path, capsys) -> None:
         main(["--task", "Isaac-Cartpole-Direct", "--dataset", "missing.hdf5", "--out", str(tmp_path / "new.pt")])
 
 
-GAUSSIAN = ["--agent", "rsl_rl_cfg_entry_point"]
-"""The stock Gaussian PPO agent of the task (the baseline clone)."""
-
-
 def _stock_ppo_runner(log_dir: str | None = None):
     """The stock PPO runner of the Cartpole config on a stand-in env of Cartpole's sizes (obs/policy [4], actions [1])."""
     from rsl_rl.runners import OnPolicyRunner
@@ -224,36 +193,3 @@ def test_std_floor_from_a_checkpoint_that_is_not_genpo_is_refused(tmp_path) -> N
     with pytest.raises(SystemExit, match=r"GenPO cannot load this checkpoint: it has no 'genpo' entry"):
         main([*common, "--init_std_from", gauss, "--out", out])
     assert not os.path.exists(out) and not os.path.exists(out + ".partial")
-
-
-@pytest.mark.e2e
-def test_gaussian_clone_fine_tunes_with_stock_ppo_on_the_simulator(offline_env, tmp_path) -> None:
-    """``genpo-train --agent rsl_rl_cfg_entry_point --checkpoint <clone>`` (IsaacLab's own loader): 16 envs × 2 it."""
-    pytest.importorskip("newton")
-    data, gauss = str(tmp_path / "demos.hdf5"), str(tmp_path / "gauss.pt")
-    write_cartpole_dataset(data)
-    main(
-        [
-            "--task",
-            "Isaac-Cartpole-Direct",
-            "--dataset",
-            data,
-            "--epochs",
-            "20",
-            *GAUSSIAN,
-            "--init_std",
-            "0.3",
-            "--out",
-            gauss,
-        ]
-    )
-    train = [str(Path(sys.executable).parent / "genpo-train"), "--task", "Isaac-Cartpole-Direct", *GAUSSIAN]
-    train += ["--num_envs", "16", "--max_iterations", "2", "--device", "cpu", "agent.device=cpu", "--checkpoint", gauss]
-    proc = subprocess.run(train, cwd=tmp_path, env=offline_env, capture_output=True, text=True, timeout=900)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, log[-4000:]
-    assert f"Loading model checkpoint from: {gauss}" in log and "Learning iteration 1/2" in log  # from iteration 0
-    (run,) = (tmp_path / "logs" / "rsl_rl" / "cartpole_direct").iterdir()
-    finetuned = torch.load(run / "model_1.pt", map_location="cpu", weights_only=False)
-    cloned = torch.load(gauss, map_location="cpu", weights_only=False)
-    assert finetuned["iter"] == 1 and finetuned["actor_state_dict"].keys() == cloned["actor_state_dict"].keys()

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from bench.warm_start_results import dataset_return, last_model
-from tests.test_demonstrations import write_with_isaaclab
+from tests.warm_start.test_demonstrations import write_with_isaaclab
 
 
 def test_last_model_picks_the_asked_or_the_newest_checkpoint(tmp_path) -> None:

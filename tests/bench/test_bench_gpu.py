@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SIZES = ["ant", "humanoid", "anymal_d", "h1", "go2", "shadow_hand"]
 SECTIONS = [
     "## 1. Actor cost",
