@@ -142,6 +142,7 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
         Raises:
             ValueError: If the checkpoint was not saved with ``GenPOActorCritic`` or its flow does not match.
         """
+        self.loaded_key_order = list(state_dict)  # GenPO matches the optimizer state to it by name
         state_dict = dict(state_dict)
         if state_dict.pop(LEGACY_SETTINGS_KEY, None) is None and SETTINGS_KEY not in state_dict:
             raise ValueError(

@@ -364,3 +364,26 @@ def test_a_fixed_checkpoint_loads_into_a_learned_policy_as_sigma_one(tmp_path) -
     obs = fixed.env.get_observations()
     dummy = fixed.alg.policy.sample(obs)[0]
     torch.testing.assert_close(learned.alg.policy.log_prob(obs, dummy)[0], fixed.alg.policy.log_prob(obs, dummy)[0])
+
+
+def test_a_pre_mode_learned_run_resumes_with_each_parameters_adam_moments(tmp_path) -> None:
+    """A 0.2 run kept σ as ``actor.flow.log_base_scale``, registered first, so its optimizer state lists σ's moments
+    first; the stock 3.x runner loads the policy and then the optimizer: every parameter must get its own moments."""
+    runner = make_runner(tmp_path, policy={"base_scale": "learned"})
+    runner.learn(1)
+    model, optimizer = runner.alg.policy.state_dict(), runner.alg.optimizer.state_dict()
+    names = [name for name, _ in runner.alg.policy.named_parameters()]
+    new_key = "actor.flow.base_noise.log_scale_param"
+    old_model = {"actor.flow.log_base_scale": model[new_key], **{k: v for k, v in model.items() if k != new_key}}
+    moments = {name: optimizer["state"][i] for i, name in enumerate(names)}
+    old_order = [new_key, *[n for n in names if n != new_key]]  # the 0.2 layout, built by hand
+    old_state = {i: moments[name] for i, name in enumerate(old_order)}
+    path = str(tmp_path / "old_layout.pt")
+    torch.save({"model_state_dict": old_model, "optimizer_state_dict": {**optimizer, "state": old_state},
+                "iter": 1, "infos": None}, path)  # fmt: skip
+    resumed = make_runner(tmp_path, seed=4, policy={"learn_base_scale": True})
+    resumed.load(path)
+    loaded = resumed.alg.optimizer.state_dict()["state"]
+    for i, name in enumerate(names):
+        assert torch.equal(loaded[i]["exp_avg"], moments[name]["exp_avg"]), name
+    resumed.learn(1)
