@@ -9,7 +9,7 @@ and that one, so registering imports nothing heavy.
 
 The flow settings common to all tasks (N = 5, p = 0.9, ν = 0.01, Mish) and the PPO values most stock configs share
 are the defaults of :mod:`agents_cfg.runner_cfg`, :mod:`agents_cfg.actor_cfg` and :mod:`agents_cfg.algorithm_cfg`;
-a row names only what differs (``tests/test_isaaclab_configs.py`` checks every row against the installed stock
+a row names only what differs (``tests/isaaclab_ext/test_isaaclab_configs.py`` checks every row against the installed stock
 config and against those defaults).
 """
 

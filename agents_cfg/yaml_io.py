@@ -1,7 +1,7 @@
 """Write GenPO runner configs to YAML and read them back (lossless for every field with a value).
 
 ``python -m agents_cfg.yaml_io`` regenerates the committed copies ``agents_cfg/yaml/<key>.yaml`` from the task
-classes of :mod:`agents_cfg.tasks`; never edit them by hand (``tests/test_isaaclab_yaml.py`` checks they are current).
+classes of :mod:`agents_cfg.tasks`; never edit them by hand (``tests/isaaclab_ext/test_isaaclab_yaml.py`` checks they are current).
 """
 
 from __future__ import annotations

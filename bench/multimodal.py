@@ -3,7 +3,7 @@
     python bench/multimodal.py            # -> docs/img/multimodal_cloning.png, shares printed
 
 Demonstrations: from the same states, half of the 2-D actions go to (1, 1) and half to (−1, −1)
-(``genpo_rsl.toy_env.bimodal_demonstrations``, the data of ``tests/test_cloning.py``). Both policies are fitted by
+(``genpo_rsl.toy_env.bimodal_demonstrations``, the data of ``tests/warm_start/test_cloning.py``). Both policies are fitted by
 maximum likelihood (GenPO: ``behavior_clone``'s exact-likelihood bound; Gaussian: its log-density), 300 epochs.
 """
 
