@@ -251,15 +251,23 @@ def test_bad_algorithm_config(overrides: dict, message: str) -> None:
 
 
 def test_isaaclab_style_keys_are_accepted() -> None:
-    runner = make_runner(
-        share_cnn_encoders=False,
-        rnd_cfg=None,
-        symmetry_cfg=None,
-        optimizer="adam",
-        normalize_advantage_per_mini_batch=False,
-        use_mixed_precision=False,
-    )
-    assert isinstance(runner.alg, GenPO)
+    """The keys IsaacLab's RslRlPpoAlgorithmCfg always writes, at their stock values, are accepted and change
+    nothing: one iteration gives the same parameters as a run without them (same seed)."""
+    stock_keys = {
+        "share_cnn_encoders": False,
+        "rnd_cfg": None,
+        "symmetry_cfg": None,
+        "optimizer": "adam",
+        "normalize_advantage_per_mini_batch": False,
+        "use_mixed_precision": False,
+    }
+    with_keys, without = make_runner(**stock_keys), make_runner()
+    assert isinstance(with_keys.alg, GenPO) and isinstance(with_keys.alg.optimizer, torch.optim.Adam)
+    for runner in (with_keys, without):
+        torch.manual_seed(1)  # the same rollout and minibatch noise for both
+        runner.learn(1)
+    for key, value in without.alg.actor.state_dict().items():
+        assert torch.equal(with_keys.alg.actor.state_dict()[key], value), key
 
 
 def test_non_finite_observations_are_named() -> None:

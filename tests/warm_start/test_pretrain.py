@@ -10,6 +10,7 @@ import pytest
 import torch
 from tensordict import TensorDict
 
+from genpo_rsl import GenPOActor
 from genpo_rsl.warm_start.offline import awr_weights, monte_carlo_returns
 
 pytest.importorskip("isaaclab")
@@ -96,7 +97,13 @@ def test_bad_inputs_are_named_and_nothing_is_written(tmp_path, change: dict, mes
     if message is None:
         main(args)  # Ant's genpo agent reads obs/policy too; the sizes come from the dataset
         saved = torch.load(out, map_location="cpu", weights_only=False)
-        assert saved["genpo"]["cond_dim"] == 4  # ... so genpo-train on Ant refuses it: cond_dim 4 vs the task's 60
+        assert saved["genpo"]["cond_dim"] == 4  # ... so an actor of Ant's sizes (60 obs, 8 actions) refuses it
+        ant_obs = TensorDict({"policy": torch.zeros(1, 60)}, batch_size=[1])
+        ant_actor = GenPOActor(ant_obs, {"actor": ["policy"]}, "actor", 8, hidden_dims=[32])
+        with pytest.raises(
+            ValueError, match=r"action_dim: checkpoint 1 vs config 8, cond_dim: checkpoint 4 vs config 60"
+        ):
+            ant_actor.load_state_dict(saved["actor_state_dict"])
         return
     with pytest.raises(SystemExit, match=message):
         main(args)
