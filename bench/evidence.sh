@@ -3,7 +3,8 @@
 # ablations. Every step is a resumable `genpo-compare` call (finished runs are reused), so the script can be stopped
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
-#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_cartpole|sharpen_screen|all] [variant ...]
+#   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_cartpole|sharpen_screen|
+#                           sharpen_humanoid|sharpen_warm_start|all] [variant ...]
 # Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
@@ -84,6 +85,24 @@ main() {
             --genpo_override agent.algorithm.compression_form=mean_square
         screen learned_no_compression --genpo_override agent.actor.base_scale=learned \
             --genpo_override agent.algorithm.compression_coef=0.0
+    fi
+    LEARNED="--genpo_override agent.actor.base_scale=learned --genpo_override agent.algorithm.entropy_form=estimate"
+    if [[ $what == sharpen_humanoid || $what == all ]]; then  # the per-step lead of §7 with a learned σ: 1.5 M steps
+        $C --task Isaac-Humanoid-Direct --seeds 2 --num_envs 512 --max_iterations 92 --algorithms genpo ppo_matched ppo \
+            $LEARNED --eval_every 23 --eval_episodes 32 --out runs/sharpen/humanoid -- agent.save_interval=5
+    fi
+    if [[ $what == sharpen_warm_start || $what == all ]]; then  # §9's offline->online under a learned σ, vs the Gaussian
+        T=runs/sharpen/teacher/runs/ppo_seed0 W=".venv/bin/python bench/warm_start.py" A="--task Isaac-Ant-Direct"
+        $C $A --seeds 1 --num_envs 512 --max_iterations 100 --algorithms ppo --out runs/sharpen/teacher \
+            -- agent.save_interval=5  # the teacher: §9's (PPO seed 0, 100 its), checkpoint model_50 recorded
+        $C $A --seeds 2 --num_envs 512 --max_iterations 50 --algorithms genpo ppo $LEARNED \
+            --out runs/sharpen/warm_scratch -- agent.save_interval=5  # from scratch, same budget and seeds
+        for variant in learned learned_no_compression; do
+            extra=""; [[ $variant == learned_no_compression ]] && extra="agent.algorithm.compression_coef=0.0"
+            $W offline_online $A --num_envs 512 --iterations 50 --seeds 2 --teacher_run $T --teacher_iteration 50 \
+                --episodes 16 --scratch runs/sharpen/warm_scratch --out runs/sharpen/warm_start --finetune_name $variant \
+                --finetune_override agent.actor.base_scale=learned agent.algorithm.entropy_form=estimate $extra
+        done
     fi
     if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
         # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
