@@ -38,14 +38,16 @@ elif rsl_rl_major() == 5:
     from genpo_rsl.algorithms.distillation import GenPODistillation
     from genpo_rsl.algorithms.fpo import FPO
     from genpo_rsl.algorithms.genpo_rsl5 import GenPO
-    from genpo_rsl.models import FPOActor, GenPOActor
+    from genpo_rsl.models import FPOActor, FPOCNNActor, GenPOActor, GenPOCNNActor
 
     __all__ = [
         "FPO",
         "Demonstrations",
         "FPOActor",
+        "FPOCNNActor",
         "GenPO",
         "GenPOActor",
+        "GenPOCNNActor",
         "GenPODistillation",
         "GenPOFlow",
         "GenPONumericalError",

@@ -35,7 +35,7 @@ MOVED = {
     "genpo_rsl.rsl5.actor": "genpo_rsl.models.genpo_actor",
     "genpo_rsl.rsl5.fpo_actor": "genpo_rsl.models.fpo_actor",
     "genpo_rsl.rsl5.flow_model": "genpo_rsl.models.flow_model",
-    "genpo_rsl.rsl5.export": "genpo_rsl.models.export",
+    "genpo_rsl.rsl5.export": "genpo_rsl.models.flow_model",
     "genpo_rsl.cloning": "genpo_rsl.warm_start.cloning",
     "genpo_rsl.gaussian_cloning": "genpo_rsl.warm_start.gaussian_cloning",
     "genpo_rsl.demonstrations": "genpo_rsl.warm_start.demonstrations",

@@ -13,10 +13,10 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo_args import check_unsupported
 from genpo_rsl.algorithms.objective import value_loss
 from genpo_rsl.algorithms.update_loop import UpdateLoop
-from genpo_rsl.models.fpo_actor import FPOActor
+from genpo_rsl.models.fpo_actor import FPOHead
 from genpo_rsl.modules.cfm import TRUST_REGIONS, fpo_surrogate
 from genpo_rsl.modules.ema import PolicyEMA
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys, require_model
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, check_shared_cnns, require_model
 
 CHECKPOINT_TAG = "fpo"
 """Top-level key of FPO checkpoints: the flow's sizes (``genpo-train``'s checkpoint check reads it)."""
@@ -62,11 +62,11 @@ class FPO(UpdateLoop, PPO):
         **kwargs: rsl_rl ``PPO`` settings.
     """
 
-    actor: FPOActor
+    actor: FPOHead
 
     def __init__(
         self,
-        actor: FPOActor,
+        actor: FPOHead,
         critic: nn.Module,
         storage: RolloutStorage,
         num_mc_samples: int = 8,
@@ -79,7 +79,7 @@ class FPO(UpdateLoop, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO; check the FPO settings (class docstring; errors name the value and what is allowed)."""
-        require_model("FPO", "actor", actor, FPOActor, "genpo_rsl:FPOActor")
+        require_model("FPO", "actor", actor, FPOHead, "genpo_rsl:FPOActor", "FPOActor (or FPOCNNActor)")
         if not isinstance(num_mc_samples, int) or num_mc_samples < 1:
             raise ValueError(f"FPO: num_mc_samples={num_mc_samples!r} is invalid; allowed: an integer >= 1.")
         if trust_region not in TRUST_REGIONS:
@@ -106,6 +106,8 @@ class FPO(UpdateLoop, PPO):
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO) | {"class_name", "share_cnn_encoders", "rnd_cfg", "symmetry_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
+        if cfg["algorithm"].get("share_cnn_encoders"):
+            check_shared_cnns("FPO", cfg, "genpo_rsl:FPOCNNActor")
         return PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[return-value]
 
     def act(self, obs: TensorDict) -> torch.Tensor:
@@ -178,7 +180,7 @@ class FPO(UpdateLoop, PPO):
             "ratio_first_minibatch": (ratio - 1.0).abs().max() if first else torch.zeros((), device=ratio.device),
         }
 
-    def get_policy(self) -> FPOActor:
+    def get_policy(self) -> FPOHead:
         """Return the deployed policy: the live actor, or after the EMA's warm-up a frozen copy with its weights."""
         return self._raw_actor if self.ema is None else self.ema.deployed(self._raw_actor)  # type: ignore[return-value]
 

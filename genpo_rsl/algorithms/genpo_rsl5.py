@@ -16,7 +16,7 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.algorithms.health import env_log_dir
-from genpo_rsl.models.genpo_actor import GenPOActor
+from genpo_rsl.models.genpo_actor import GenPOHead
 from genpo_rsl.modules.flow import LEGACY_BASE_SCALE
 from genpo_rsl.utils.checkpoint import (
     CHECKPOINT_TAG,
@@ -24,7 +24,7 @@ from genpo_rsl.utils.checkpoint import (
     settings_dict,
     warm_start_view,
 )
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys, require_model
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, check_shared_cnns, require_model
 
 
 class GenPO(GenPOCore, PPO):
@@ -36,7 +36,7 @@ class GenPO(GenPOCore, PPO):
     PPO does: the actor's and the critic's norms separately, each to ``max_grad_norm``.
 
     Args:
-        actor: The flow actor (:class:`~genpo_rsl.models.genpo_actor.GenPOActor`).
+        actor: The flow actor (:class:`~genpo_rsl.models.genpo_actor.GenPOActor` or ``GenPOCNNActor``).
         critic: The value model.
         storage: The rollout storage (:meth:`construct_algorithm` replaces it with one that holds the 2d dummy
             action).
@@ -47,23 +47,23 @@ class GenPO(GenPOCore, PPO):
             :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` and ``use_mixed_precision=True`` are refused.
 
     Raises:
-        TypeError: If ``actor`` is not a ``GenPOActor``.
+        TypeError: If ``actor`` is not a ``GenPOActor`` or ``GenPOCNNActor``.
         ValueError: If a GenPO setting is invalid or an unsupported PPO option is set; the message names it and what
             is allowed.
     """
 
-    actor: GenPOActor
+    actor: GenPOHead
 
     def __init__(
         self,
-        actor: GenPOActor,
+        actor: GenPOHead,
         critic: nn.Module,
         storage: RolloutStorage,
         entropy_coef: float = 0.01,
         **kwargs,
     ) -> None:
         """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
-        require_model("GenPO", "actor", actor, GenPOActor, "genpo_rsl:GenPOActor")
+        require_model("GenPO", "actor", actor, GenPOHead, "genpo_rsl:GenPOActor", "GenPOActor (or GenPOCNNActor)")
         genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)
         super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
         self.init_genpo(**genpo_kwargs)
@@ -75,9 +75,7 @@ class GenPO(GenPOCore, PPO):
         allowed = accepted_keys(alg_class, PPO, GenPOCore.init_genpo) | {"class_name", "share_cnn_encoders", "rnd_cfg"}
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
         if cfg["algorithm"].get("share_cnn_encoders"):
-            raise ValueError(
-                "GenPO: share_cnn_encoders=True is not supported (the flow actor has no CNN); allowed: False."
-            )
+            check_shared_cnns("GenPO", cfg, "genpo_rsl:GenPOCNNActor")
         alg: GenPO = PPO.construct_algorithm(obs, env, cfg, device)  # type: ignore[assignment]
         alg.storage = RolloutStorage("rl", env.num_envs, cfg["num_steps_per_env"], obs, [2 * env.num_actions], device)
         alg.checkpoint_dir = env_log_dir(env)  # where a numerical failure writes the last good state
@@ -96,7 +94,7 @@ class GenPO(GenPOCore, PPO):
     # -- the core's adapter hooks --------------------------------------------------------------------------------
 
     @property
-    def flow_policy(self) -> GenPOActor:
+    def flow_policy(self) -> GenPOHead:
         """Return the flow actor."""
         return self._raw_actor  # type: ignore[return-value]
 

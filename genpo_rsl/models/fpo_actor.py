@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import torch
+from rsl_rl.models import CNNModel, MLPModel
 from tensordict import TensorDict
 
-from genpo_rsl.models.flow_model import FlowHead, FlowModel
+from genpo_rsl.models.flow_model import FlowModel, HeadSizes
 from genpo_rsl.modules.cfm import FlowMatchingPolicy
 from genpo_rsl.modules.policy import SPREAD_STATES, gaussian_only, per_state_std
 from genpo_rsl.modules.velocity import VelocityField
 
 
 @gaussian_only("genpo_rsl:FPO", "output_mean", "output_entropy", "output_distribution_params", "get_output_log_prob")
-class FPOActor(FlowModel):
+class FPOHead(FlowModel):
     """Flow-matching velocity policy ``v(x, c, τ)`` on the observation latent ``c``; Euler sampling, no likelihood.
 
     Same constructor contract as :class:`rsl_rl.models.MLPModel` (the constructor is
@@ -41,7 +42,7 @@ class FPOActor(FlowModel):
 
     def build_flow(
         self,
-        head: FlowHead,
+        head: HeadSizes,
         num_flow_steps: int = 10,
         time_embed_dim: int = 32,
         time_hidden_dims: tuple[int, ...] | list[int] = (256, 256),
@@ -73,3 +74,11 @@ class FPOActor(FlowModel):
         """
         self.action_spread = per_state_std(self.flow.sample_action, self.flow_condition(obs[:SPREAD_STATES]))
         return self.action_spread
+
+
+class FPOActor(FPOHead, MLPModel):
+    """FPO++'s actor on an rsl-rl-lib 5 ``MLPModel``: ``class_name`` ``"genpo_rsl:FPOActor"``."""
+
+
+class FPOCNNActor(FPOHead, CNNModel):
+    """FPO++'s actor on an rsl-rl-lib 5 ``CNNModel`` (``cnn_cfg``): ``class_name`` ``"genpo_rsl:FPOCNNActor"``."""

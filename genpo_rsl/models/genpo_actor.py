@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import torch
+from rsl_rl.models import CNNModel, MLPModel
 from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
-from genpo_rsl.models.flow_model import FlowHead, FlowModel
+from genpo_rsl.models.flow_model import FlowModel, HeadSizes
 from genpo_rsl.modules.flow import GenPOFlow
 from genpo_rsl.modules.policy import FlowPolicy, gaussian_only
-from genpo_rsl.utils.config_keys import accepted_keys
 from genpo_rsl.utils.settings import build_flow, take_flat_flow_keys
 
 
 @gaussian_only("genpo_rsl:GenPO", "output_mean", "output_entropy", "output_distribution_params", "get_output_log_prob")
-class GenPOActor(FlowPolicy, FlowModel):
-    """Flow policy over the doubled action ``ã = (x, y)``; the environment receives ``(x + y) / 2``.
+class GenPOHead(FlowPolicy, FlowModel):
+    """The GenPO flow as a model's head: a flow policy over the doubled action ``ã = (x, y)``, env action ``(x + y)/2``.
 
-    Same constructor contract as :class:`rsl_rl.models.MLPModel` (the constructor is
+    Put it before an rsl-rl-lib 5 model class (:class:`GenPOActor`: ``MLPModel``; :class:`GenPOCNNActor`:
+    ``CNNModel``). Same constructor contract as that model class (the constructor is
     :class:`~genpo_rsl.models.flow_model.FlowModel`'s, whose docstring lists its arguments), plus the flow: ``flow_cfg``
     (a sub-config with a ``class_name``, default :class:`~genpo_rsl.modules.flow.GenPOFlow`, like rsl_rl's
     ``distribution_cfg``) or the flat keys of :data:`~genpo_rsl.utils.settings.FLAT_FLOW_KEYS`. The flow is
@@ -40,7 +41,7 @@ class GenPOActor(FlowPolicy, FlowModel):
     either flat or in ``flow_cfg``, not both.
     """
 
-    def build_flow(self, head: FlowHead, flow_cfg: dict | None = None, **flat_flow_keys) -> GenPOFlow:
+    def build_flow(self, head: HeadSizes, flow_cfg: dict | None = None, **flat_flow_keys) -> GenPOFlow:
         """Return the GenPO flow of ``flow_cfg`` and the flat keys (:func:`~genpo_rsl.utils.settings.build_flow`).
 
         Args:
@@ -52,12 +53,24 @@ class GenPOActor(FlowPolicy, FlowModel):
         Returns:
             The flow.
         """
-        allowed = accepted_keys(FlowModel) - {"output_dim"} | {"flow_cfg"}
-        flat = take_flat_flow_keys("GenPOActor", "actor", flat_flow_keys, allowed)
-        return build_flow("GenPOActor", flow_cfg, flat, *head)
+        who = type(self).__name__
+        flat = take_flat_flow_keys(who, "actor", flat_flow_keys, self.model_keys() | {"flow_cfg"})
+        return build_flow(who, flow_cfg, flat, *head)
 
     def flow_condition(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
     ) -> torch.Tensor:
         """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values."""
         return FlowModel.flow_condition(self, obs, masks, hidden_state)
+
+
+class GenPOActor(GenPOHead, MLPModel):
+    """GenPO's actor on an rsl-rl-lib 5 ``MLPModel`` (its observation groups and normalization): ``class_name``
+    ``"genpo_rsl:GenPOActor"``, the keys of :class:`GenPOHead`."""
+
+
+class GenPOCNNActor(GenPOHead, CNNModel):
+    """GenPO's actor on an rsl-rl-lib 5 ``CNNModel``: its image encoders (``cnn_cfg``, one per 2D observation group, or
+    ``cnns`` shared with the critic through the algorithm's ``share_cnn_encoders``) and 1D groups make the latent the
+    flow is conditioned on. ``class_name`` ``"genpo_rsl:GenPOCNNActor"``, the keys of :class:`GenPOHead` plus
+    ``cnn_cfg``."""

@@ -27,7 +27,9 @@ def check_keys(who: str, section: str, keys: Iterable[str], allowed: set[str]) -
         )
 
 
-def require_model(algorithm: str, role: str, model: object, expected: type, class_name: str) -> None:
+def require_model(
+    algorithm: str, role: str, model: object, expected: type, class_name: str, shown: str | None = None
+) -> None:
     """Raise ``TypeError`` unless ``model`` is an ``expected``, naming the ``class_name`` to set in the config.
 
     Args:
@@ -36,9 +38,31 @@ def require_model(algorithm: str, role: str, model: object, expected: type, clas
         model: The model the runner built.
         expected: The model class the algorithm needs.
         class_name: The config value that selects it (``"genpo_rsl:GenPOActor"``).
+        shown: How the message names the expected classes (default: ``expected``'s name).
     """
     if not isinstance(model, expected):
         raise TypeError(
-            f"{algorithm} needs a genpo_rsl.{expected.__name__} {role}, got {type(model).__name__}; set the {role}'s "
-            f"class_name to '{class_name}'."
+            f"{algorithm} needs a genpo_rsl.{shown or expected.__name__} {role}, got {type(model).__name__}; set the "
+            f"{role}'s class_name to '{class_name}'."
         )
+
+
+def check_shared_cnns(algorithm: str, cfg: dict, cnn_actor: str) -> None:
+    """Raise ``ValueError`` unless both models are CNN models, as ``share_cnn_encoders=True`` needs.
+
+    Args:
+        algorithm: The algorithm's name, for the message.
+        cfg: The runner config (its ``actor`` and ``critic`` sections).
+        cnn_actor: The ``class_name`` of the algorithm's CNN actor, for the message.
+    """
+    from rsl_rl.models import CNNModel
+    from rsl_rl.utils import resolve_callable
+
+    for role in ("actor", "critic"):
+        name = cfg[role]["class_name"]
+        if not issubclass(resolve_callable(name), CNNModel):
+            raise ValueError(
+                f"{algorithm}: share_cnn_encoders=True needs CNN models, but the {role} is {name!r}; allowed: the "
+                f"actor {cnn_actor!r} and the critic 'CNNModel' (with image observation groups), or "
+                f"share_cnn_encoders=False."
+            )

@@ -14,7 +14,10 @@ import importlib.util
 SUPPORTED_MAJORS = (3, 5)
 """rsl-rl-lib major versions with an adapter."""
 
-ADAPTER_CLASSES = {3: ("GenPO", "GenPOActorCritic"), 5: ("GenPO", "GenPOActor", "GenPODistillation", "FPO", "FPOActor")}
+ADAPTER_CLASSES = {
+    3: ("GenPO", "GenPOActorCritic"),
+    5: ("GenPO", "GenPOActor", "GenPODistillation", "FPO", "FPOActor", "GenPOCNNActor", "FPOCNNActor"),
+}
 """Public class names of each adapter, as exported by :mod:`genpo_rsl`."""
 
 

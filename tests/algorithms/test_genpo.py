@@ -242,7 +242,10 @@ def test_bad_actor_config(key: str, value, message: str) -> None:
     [
         ({"compresion_coef": 0.1}, r"unknown key\(s\) \['compresion_coef'\] in 'algorithm'.*'compression_coef'"),
         ({"compression_fraction": 0.0}, r"compression_fraction=0.0 is invalid; allowed: 0 < f <= 1"),
-        ({"share_cnn_encoders": True}, r"share_cnn_encoders=True is not supported"),
+        (
+            {"share_cnn_encoders": True},
+            r"share_cnn_encoders=True needs CNN models, but the actor is 'genpo_rsl:GenPOActor'",
+        ),
     ],
 )
 def test_bad_algorithm_config(overrides: dict, message: str) -> None:
@@ -290,7 +293,7 @@ def test_genpo_actor_with_stock_ppo_is_refused() -> None:
 def test_gaussian_actor_with_genpo_is_refused() -> None:
     cfg = train_cfg("ppo")
     cfg["algorithm"]["class_name"] = "genpo_rsl:GenPO"
-    with pytest.raises(TypeError, match="needs a genpo_rsl.GenPOActor actor, got MLPModel"):
+    with pytest.raises(TypeError, match=r"needs a genpo_rsl.GenPOActor \(or GenPOCNNActor\) actor, got MLPModel"):
         OnPolicyRunner(PointReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
 
 
