@@ -25,7 +25,8 @@ def test_installed_version_is_supported() -> None:
 
 @pytest.mark.skipif(MAJOR != 5, reason=f"rsl-rl-lib 5.x dispatch; installed rsl-rl-lib is {rsl_rl_version()}")
 def test_rsl5_exports_the_5x_classes() -> None:
-    from genpo_rsl.rsl5 import GenPO, GenPOActor
+    from genpo_rsl.algorithms import GenPO
+    from genpo_rsl.models import GenPOActor
 
     assert genpo_rsl.GenPO is GenPO and genpo_rsl.GenPOActor is GenPOActor
     assert sorted(genpo_rsl.__all__) == [
