@@ -102,6 +102,36 @@ class PointReachEnv(VecEnv):
         self.episode_return[mask] = 0.0
 
 
+class ImageReachEnv(PointReachEnv):
+    """:class:`PointReachEnv` in 2-D where only an image shows the goal (for the CNN actors).
+
+    Observations: ``policy`` is the position ``[B, 2]``; ``goal_image`` ``[B, 1, 9, 9]`` draws the offset
+    ``goal − position`` (clamped to ``[−2, 2]²``, mapped onto the grid) as a Gaussian blob of 0.5 grid units. A policy
+    that cannot read the image cannot reach the goal.
+
+    Args:
+        num_envs: Number of independent episodes run in parallel.
+        max_episode_length: Steps per episode.
+        seed: Seed of the generator of start positions and goals.
+    """
+
+    IMAGE_SIZE = 9
+
+    def __init__(self, num_envs: int = 64, max_episode_length: int = 25, seed: int = 0) -> None:
+        """Create ``num_envs`` independent 2-D episodes."""
+        super().__init__(num_envs, 2, max_episode_length, seed)
+        self.cfg["name"] = "ImageReachEnv"
+
+    def get_observations(self) -> TensorDict:
+        """Return ``policy`` (the position) and ``goal_image``."""
+        n, offset = self.IMAGE_SIZE, (self.goal - self.position).clamp(-2.0, 2.0)
+        grid = torch.linspace(-2.0, 2.0, n)
+        dy = (grid.view(1, n, 1) - offset[:, 1].view(-1, 1, 1)) ** 2
+        dx = (grid.view(1, 1, n) - offset[:, 0].view(-1, 1, 1)) ** 2
+        image = torch.exp(-(dx + dy) / (2 * 0.5**2)).unsqueeze(1)
+        return TensorDict({"policy": self.position.clone(), "goal_image": image}, batch_size=[self.num_envs])
+
+
 # The helpers below are shared by tests/ and bench/ (compression_fraction.py, multimodal.py); test-only helpers
 # live in tests/toy_helpers.py.
 
@@ -213,3 +243,26 @@ def clone_gaussian(
         model, obs, actions, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_grad_norm=math.inf
     )
     return model
+
+
+CNN_CFG = {"output_channels": [4], "kernel_size": [3], "activation": "elu", "flatten": True}
+"""A small encoder for :class:`ImageReachEnv`'s ``1×9×9`` image (rsl_rl's ``CNN`` keys)."""
+
+
+def image_train_cfg(algorithm: str = "genpo", share_cnn_encoders: bool = False) -> dict:
+    """Return the rsl_rl 5 runner config of :class:`ImageReachEnv`: CNN actor and critic on both groups.
+
+    Args:
+        algorithm: ``"genpo"`` (``GenPOCNNActor``), ``"fpo"`` (``FPOCNNActor``) or ``"ppo"`` (rsl_rl's ``CNNModel``
+            with a Gaussian).
+        share_cnn_encoders: The algorithm's ``share_cnn_encoders``.
+
+    Returns:
+        The runner config.
+    """
+    cfg = train_cfg(algorithm, share_cnn_encoders=share_cnn_encoders)
+    cfg["obs_groups"] = {"actor": ["policy", "goal_image"], "critic": ["policy", "goal_image"]}
+    actor = {"genpo": "genpo_rsl:GenPOCNNActor", "fpo": "genpo_rsl:FPOCNNActor", "ppo": "CNNModel"}[algorithm]
+    cfg["actor"].update(class_name=actor, cnn_cfg=dict(CNN_CFG))
+    cfg["critic"].update(class_name="CNNModel", cnn_cfg=dict(CNN_CFG))
+    return cfg

@@ -6,16 +6,16 @@ import os
 
 import pytest
 import torch
-from image_reach import ImageReachEnv, image_cfg
 from rsl_rl.runners import OnPolicyRunner
 
 from genpo_rsl import FPOCNNActor, GenPOCNNActor
+from genpo_rsl.toy_env import ImageReachEnv, image_train_cfg
 
 
 def make_runner(algorithm: str = "genpo", share_cnn_encoders: bool = False, seed: int = 0) -> OnPolicyRunner:
     torch.manual_seed(seed)
     env = ImageReachEnv(num_envs=64, seed=seed)
-    return OnPolicyRunner(env, image_cfg(algorithm, share_cnn_encoders), log_dir=None, device="cpu")
+    return OnPolicyRunner(env, image_train_cfg(algorithm, share_cnn_encoders), log_dir=None, device="cpu")
 
 
 @pytest.mark.parametrize("share_cnn_encoders", [False, True])
@@ -64,7 +64,7 @@ def test_fpo_on_a_cnn_model_trains() -> None:
 
 
 def test_cnn_actor_keys_are_checked() -> None:
-    cfg = image_cfg()
+    cfg = image_train_cfg()
     cfg["actor"]["cnn_cfgg"] = {}
     with pytest.raises(ValueError, match=r"unknown key\(s\) \['cnn_cfgg'\] in 'actor'.*'cnn_cfg'"):
         OnPolicyRunner(ImageReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
