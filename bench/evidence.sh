@@ -10,8 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} ISAACSIM_ASSET_ROOT=${ISAACSIM_ASSET_ROOT:-$PWD/.assets}
-# The whole script is one function: bash reads it completely before running it, so editing this file while a long
-# invocation is still going cannot change what that invocation does next.
+# The whole script is one function, called on the last line together with `exit`: bash parses that line whole, so
+# editing this file while a long invocation is still going cannot change what that invocation does next (bash reads a
+# script line by line: with `exit` on a line of its own, a changed file made it run whatever stood at that offset).
 main() {
     C=".venv/bin/genpo-compare"
     OUT=runs/evidence
@@ -126,5 +127,4 @@ main() {
         fi
     fi
 }
-main "$@"
-exit
+main "$@"; exit  # one line: bash parses it whole, so nothing after it is read, even if this file changes
