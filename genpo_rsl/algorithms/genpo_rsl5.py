@@ -17,7 +17,7 @@ from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.algorithms.health import env_log_dir
 from genpo_rsl.models.genpo_actor import GenPOHead
-from genpo_rsl.modules.flow import LEGACY_BASE_SCALE
+from genpo_rsl.modules.flow import legacy_key_renames
 from genpo_rsl.utils.checkpoint import (
     CHECKPOINT_TAG,
     optimizer_state_in_model_order,
@@ -191,7 +191,7 @@ class GenPO(GenPOCore, PPO):
             )
             load_cfg["optimizer"] = False
         if load_cfg.get("optimizer") and load_cfg.get("actor"):
-            renames = {"flow." + LEGACY_BASE_SCALE[0]: "flow." + LEGACY_BASE_SCALE[1]}
+            renames = legacy_key_renames("flow.")
             saved_actor = loaded_dict["actor_state_dict"]
             ordered = optimizer_state_in_model_order(
                 loaded_dict["optimizer_state_dict"], saved_actor, self._raw_actor, renames

@@ -28,6 +28,19 @@ LEGACY_BASE_SCALE = ("log_base_scale", "base_noise.log_scale_param")
 """Where ``learn_base_scale=True`` kept log σ before the base-noise modes, and where ``"learned"`` keeps it now."""
 
 
+def legacy_key_renames(prefix: str) -> dict[str, str]:
+    """Return the state-dict key renames of a pre-mode checkpoint for a flow stored under ``prefix`` (``"flow."``).
+
+    Args:
+        prefix: The flow's key prefix in the state dict.
+
+    Returns:
+        Old key → current key.
+    """
+    old, new = LEGACY_BASE_SCALE
+    return {prefix + old: prefix + new}
+
+
 class GenPOFlow(nn.Module):
     """Velocity field ``v(u, c, t)`` and the coupled forward / inverse maps of GenPO.
 
@@ -97,9 +110,9 @@ class GenPOFlow(nn.Module):
 
         A checkpoint saved with another learnable mode is refused with both modes named.
         """
-        old, new = (prefix + name for name in LEGACY_BASE_SCALE)
-        if old in state_dict:
-            state_dict[new] = state_dict.pop(old)
+        for old, new in legacy_key_renames(prefix).items():
+            if old in state_dict:
+                state_dict[new] = state_dict.pop(old)
         noise_prefix = prefix + "base_noise."
         saved, mine = saved_mode(state_dict, noise_prefix), self.base_noise.mode
         if saved == mine:
@@ -124,9 +137,9 @@ class GenPOFlow(nn.Module):
         Returns:
             Whether this flow's σ is learnable and the checkpoint has no learned σ.
         """
-        legacy = prefix + LEGACY_BASE_SCALE[0]  # a pre-mode learned σ
+        legacy = any(old in state_dict for old in legacy_key_renames(prefix))  # a pre-mode learned σ
         saved = saved_mode(state_dict, prefix + "base_noise.")
-        return self.base_noise.learnable and legacy not in state_dict and saved == "fixed"
+        return self.base_noise.learnable and not legacy and saved == "fixed"
 
     @property
     def log_det(self) -> float:

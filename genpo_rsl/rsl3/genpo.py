@@ -11,7 +11,7 @@ from tensordict import TensorDict
 
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
-from genpo_rsl.modules.flow import LEGACY_BASE_SCALE
+from genpo_rsl.modules.flow import legacy_key_renames
 from genpo_rsl.rsl3.actor_critic import GenPOActorCritic
 from genpo_rsl.utils.checkpoint import optimizer_state_in_model_order
 from genpo_rsl.utils.config_keys import require_model
@@ -60,7 +60,7 @@ class GenPO(GenPOCore, PPO):
             """The runner loads the policy, then this: each parameter gets its own Adam moments, matched by name
             (a pre-0.3 learned σ was registered first, :func:`~genpo_rsl.utils.checkpoint.optimizer_state_in_model_order`)."""
             saved = dict.fromkeys(getattr(self.policy, "loaded_key_order", ()))
-            renames = {"actor.flow." + LEGACY_BASE_SCALE[0]: "actor.flow." + LEGACY_BASE_SCALE[1]}
+            renames = legacy_key_renames("actor.flow.")
             load_optimizer(optimizer_state_in_model_order(state, saved, self.policy, renames))
 
         self.optimizer.load_state_dict = load_in_model_order  # type: ignore[method-assign]

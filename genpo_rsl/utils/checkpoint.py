@@ -114,7 +114,8 @@ def optimizer_state_in_model_order(
         The state to load; ``optimizer_state`` itself when the order is unchanged or cannot be matched by name.
     """
     current = [name for name, _ in actor.named_parameters()]
-    saved = [name for name in (renames.get(key, key) for key in saved_actor_state) if name in set(current)]
+    known = set(current)
+    saved = [name for name in (renames.get(key, key) for key in saved_actor_state) if name in known]
     if saved == current or sorted(saved) != sorted(current) or len(optimizer_state["param_groups"]) != 1:
         return optimizer_state
     position = {name: index for index, name in enumerate(saved)}
