@@ -95,11 +95,12 @@ class FlowModel:
                 f"Remove distribution_cfg (or set it to None)."
             )
         check_inference_mode(who, inference_mode)
-        own = self.model_keys() - accepted_keys(FlowModel)  # the model class's own keys (CNNModel: cnn_cfg, cnns)
+        model_part = self.model_keys()
+        own = model_part - accepted_keys(FlowModel)  # the model class's own keys (CNNModel: cnn_cfg, cnns)
         model_keys = {k: keys.pop(k) for k in list(keys) if k in own}
         head = inspect.signature(self.build_flow).parameters
         if not any(p.kind is p.VAR_KEYWORD for p in head.values()):  # a head with a closed key set: name bad keys
-            check_keys(who, "actor", keys, self.model_keys() | accepted_keys(self.build_flow))
+            check_keys(who, "actor", keys, model_part | accepted_keys(self.build_flow))
         super().__init__(obs, obs_groups, obs_set, output_dim, [1], activation, obs_normalization, None, **model_keys)
         del self.mlp  # the flow takes the place of the model's output MLP
         self.action_dim, self.inference_mode = output_dim, inference_mode
