@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from isaaclab.utils import configclass
-from isaaclab_rl.rsl_rl import RslRlMLPModelCfg
+from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlRNNModelCfg
 
 
 @configclass
@@ -63,3 +63,17 @@ class GenPOActorCfg(RslRlMLPModelCfg):
 
     inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
     """Deterministic play/export uses z = 0 ("zero_noise") or a fresh sample ("sample")."""
+
+
+@configclass
+class GenPORNNActorCfg(GenPOActorCfg, RslRlRNNModelCfg):
+    """GenPO flow actor on rsl_rl's ``RNNModel`` (``genpo_rsl:GenPORNNActor``): the flow is conditioned on the memory."""
+
+    class_name: str = "genpo_rsl:GenPORNNActor"
+    """The actor class, resolved by rsl_rl."""
+    rnn_type: str = "lstm"
+    """``"lstm"`` or ``"gru"`` (as rsl_rl's ``RNNModel``)."""
+    rnn_hidden_dim: int = 256
+    """Size of the memory (the flow's conditioning)."""
+    rnn_num_layers: int = 1
+    """Number of recurrent layers."""

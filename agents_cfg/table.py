@@ -233,3 +233,69 @@ def task_row(key_or_id: str) -> TaskRow:
             return row
     known = sorted(r.key for r in TASKS)
     raise KeyError(f"No GenPO config for {key_or_id!r}; known keys: {known} (or their task ids).")
+
+
+@dataclass(frozen=True)
+class VariantRow:
+    """A GenPO agent variant (symmetry, recurrent) on a task id of :data:`TASKS` that has the stock variant.
+
+    Its config is the task's GenPO config (:data:`TASKS` row, paper settings) with the stock variant's addition:
+    the stock ``symmetry_cfg`` (``genpo_with_symmetry``) or the stock memory, ``RNNModel`` actor and critic with the
+    stock ``rnn_*`` keys (``genpo_recurrent``).
+    """
+
+    agent: str
+    """The variant agent's name in :data:`isaaclab_tasks_ext.agents.AGENTS` (``genpo_with_symmetry``, ...)."""
+    base: str
+    """Key of the task's :data:`TASKS` row."""
+    stock: str | None
+    """``module:Class`` of the stock variant config; ``None`` where IsaacLab has none (then :attr:`rnn` is used)."""
+    rnn: dict[str, Any] = field(default_factory=dict, hash=False)
+    """The memory's ``rnn_*`` keys where :attr:`stock` is ``None``."""
+
+    @property
+    def row(self) -> TaskRow:
+        """The task's row of :data:`TASKS`."""
+        return task_row(self.base)
+
+    @property
+    def task_id(self) -> str:
+        """The task id."""
+        return self.row.task_id
+
+    @property
+    def stem(self) -> str:
+        """The class-name stem (the task's)."""
+        return self.row.stem
+
+    @property
+    def experiment(self) -> str:
+        """The stock experiment name (the task's)."""
+        return self.row.experiment
+
+
+_ANYMAL_D = f"{_VEL}.anymal_d.agents.rsl_rl_ppo_cfg"
+
+VARIANTS: tuple[VariantRow, ...] = (
+    VariantRow("genpo_with_symmetry", "cartpole", f"{_CART}:CartpolePPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_with_symmetry", "anymal_d_flat", f"{_ANYMAL_D}:AnymalDFlatPPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_with_symmetry", "anymal_d_rough", f"{_ANYMAL_D}:AnymalDRoughPPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_recurrent", "anymal_d_flat", f"{_ANYMAL_D}:AnymalDFlatPPORunnerRecurrentCfg"),
+    # no stock recurrent Cartpole: a small GRU, the CPU smoke test of recurrent GenPO in IsaacLab
+    VariantRow("genpo_recurrent", "cartpole_direct", None, {"rnn_type": "gru", "rnn_hidden_dim": 32, "rnn_num_layers": 1}),
+)  # fmt: skip
+"""Every variant agent on every task id: one row per stock ``rsl_rl_with_symmetry_cfg_entry_point`` /
+``rsl_rl_recurrent_cfg_entry_point`` of a :data:`TASKS` task id (``tests/isaaclab_ext/test_isaaclab_variants.py``
+checks the installed registry against it), plus the Cartpole smoke row."""
+
+
+def variant_rows(agent: str) -> tuple[VariantRow, ...]:
+    """Return the rows of :data:`VARIANTS` of one variant agent.
+
+    Args:
+        agent: The variant agent's name.
+
+    Returns:
+        Its rows, in table order.
+    """
+    return tuple(v for v in VARIANTS if v.agent == agent)

@@ -106,7 +106,9 @@ CONFIG_CLASSES: dict[str, type[GenPORunnerCfg]] = {row.key: genpo_class(row) for
 globals().update({cls.__name__: cls for cls in CONFIG_CLASSES.values()})  # importable by name, picklable
 
 
-def derived_configs(agent: Agent, build: Callable[[TaskRow], object]) -> Callable[[str], Callable[[], object]]:
+def derived_configs(
+    agent: Agent, build: Callable[[Any], object], rows: tuple = TASKS
+) -> Callable[[str], Callable[[], object]]:
     """Return a module ``__getattr__`` that serves an algorithm's config of every table task.
 
     For the configs derived from the GenPO classes (``fpo``, ``fpo_paper``, ``genpo_distill``): IsaacLab's loader gets
@@ -115,13 +117,15 @@ def derived_configs(agent: Agent, build: Callable[[TaskRow], object]) -> Callabl
     Args:
         agent: The algorithm's entry of :data:`isaaclab_tasks_ext.agents.AGENTS` (its module and class suffix).
         build: Returns the algorithm's config of a task from the task's row.
+        rows: The rows it serves (default :data:`TASKS`; a variant agent's rows of
+            :data:`agents_cfg.table.VARIANTS`), each with a ``stem``.
 
     Returns:
         ``__getattr__(name)``: for ``name == agent.class_name(row)`` the factory ``build(row)`` (named ``name``).
     """
 
     def module_getattr(name: str) -> Callable[[], object]:
-        for row in TASKS:
+        for row in rows:
             if name == agent.class_name(row):
                 factory = lambda row=row: build(row)  # noqa: E731
                 factory.__name__ = factory.__qualname__ = name

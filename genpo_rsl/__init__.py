@@ -38,19 +38,21 @@ elif rsl_rl_major() == 5:
     from genpo_rsl.algorithms.distillation import GenPODistillation
     from genpo_rsl.algorithms.fpo import FPO
     from genpo_rsl.algorithms.genpo_rsl5 import GenPO
-    from genpo_rsl.models import FPOActor, FPOCNNActor, GenPOActor, GenPOCNNActor
+    from genpo_rsl.models import FPOActor, FPOCNNActor, FPORNNActor, GenPOActor, GenPOCNNActor, GenPORNNActor
 
     __all__ = [
         "FPO",
         "Demonstrations",
         "FPOActor",
         "FPOCNNActor",
+        "FPORNNActor",
         "GenPO",
         "GenPOActor",
         "GenPOCNNActor",
         "GenPODistillation",
         "GenPOFlow",
         "GenPONumericalError",
+        "GenPORNNActor",
         "behavior_clone",
         "concatenate_demonstrations",
         "load_demonstrations",

@@ -47,6 +47,8 @@ class Agent:
     """Whether its ``--checkpoint`` may be a plain rsl_rl checkpoint (a distillation's Gaussian teacher)."""
     compared: bool = True
     """Whether ``genpo-compare`` can run it from scratch (a distillation needs a teacher checkpoint: ``False``)."""
+    variant: bool = False
+    """Registered only on its rows of :data:`agents_cfg.table.VARIANTS` (the task ids with the stock variant)."""
 
     @property
     def agent_key(self) -> str:
@@ -144,7 +146,33 @@ FPO_PAPER = Agent(
     class_suffix="FPOPaperRunnerCfg",
 )
 
-AGENTS: dict[str, Agent] = {agent.name: agent for agent in (GENPO, FPO, FPO_PAPER, PPO, PPO_MATCHED, GENPO_DISTILL)}
+GENPO_SYMMETRY = Agent(
+    name="genpo_with_symmetry",
+    gym_keys=("genpo_with_symmetry", "rsl_rl_genpo_with_symmetry_cfg_entry_point"),
+    label="GenPO with symmetry",
+    checkpoint_marker="genpo",
+    config_module="agents_cfg.variant_tasks",
+    class_suffix="GenPOWithSymmetryRunnerCfg",
+    variant=True,
+)
+GENPO_RECURRENT = Agent(
+    name="genpo_recurrent",
+    gym_keys=("genpo_recurrent", "rsl_rl_genpo_recurrent_cfg_entry_point"),
+    label="GenPO recurrent",
+    checkpoint_marker="genpo",
+    config_module="agents_cfg.variant_tasks",
+    class_suffix="GenPORecurrentRunnerCfg",
+    variant=True,
+)
+PPO_SYMMETRY = Agent(
+    name="ppo_with_symmetry", gym_keys=("rsl_rl_with_symmetry_cfg_entry_point",), label="Gaussian PPO with symmetry"
+)
+PPO_RECURRENT = Agent(
+    name="ppo_recurrent", gym_keys=("rsl_rl_recurrent_cfg_entry_point",), label="Gaussian PPO recurrent"
+)
+
+_ORDER = (GENPO, FPO, FPO_PAPER, PPO, PPO_MATCHED, GENPO_DISTILL, GENPO_SYMMETRY, PPO_SYMMETRY, GENPO_RECURRENT)
+AGENTS: dict[str, Agent] = {agent.name: agent for agent in (*_ORDER, PPO_RECURRENT)}
 """Algorithm name → entry. Order: the order of plots, tables and runs."""
 
 BASELINE = PPO.name

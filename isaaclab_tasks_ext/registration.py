@@ -1,7 +1,7 @@
 """Add the flow agents of :data:`isaaclab_tasks_ext.agents.AGENTS` (``--agent genpo``, ...) to the stock task ids.
 
-The task ids are the rows of :data:`agents_cfg.table.TASKS`; the keys and ``module:Class`` strings come from the
-agent entries.
+The task ids are the rows of :data:`agents_cfg.table.TASKS` (a variant agent: its rows of
+:data:`agents_cfg.table.VARIANTS`); the keys and ``module:Class`` strings come from the agent entries.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-from agents_cfg.table import TASKS
+from agents_cfg.table import TASKS, variant_rows
 from isaaclab_tasks_ext.agents import AGENTS, GENPO
 
 ENTRY_POINT_KEYS: tuple[str, ...] = GENPO.gym_keys
@@ -55,17 +55,16 @@ def register(import_tasks: bool = True) -> RegistrationReport:
 
     agents = [agent for agent in AGENTS.values() if agent.registers]
     report = RegistrationReport()
-    for row in TASKS:
-        spec = gym.registry.get(row.task_id)
-        if spec is None:
-            report.missing.append(row.task_id)
-            continue
-        report.registered[row.task_id] = {}
-        for agent in agents:
+    for agent in agents:
+        for row in variant_rows(agent.name) if agent.variant else TASKS:
+            spec = gym.registry.get(row.task_id)
+            if spec is None:
+                report.missing += [] if row.task_id in report.missing else [row.task_id]
+                continue
             entry_point = agent.entry_point(row)
             for key in agent.gym_keys:
                 spec.kwargs[key] = entry_point
-            report.registered[row.task_id][agent.name] = entry_point
+            report.registered.setdefault(row.task_id, {})[agent.name] = entry_point
     if report.missing:
         names = [agent.name for agent in agents]
         warnings.warn(

@@ -12,11 +12,11 @@ from tensordict import TensorDict
 
 from genpo_rsl.algorithms.genpo_args import check_unsupported
 from genpo_rsl.algorithms.objective import value_loss
-from genpo_rsl.algorithms.update_loop import UpdateLoop
+from genpo_rsl.algorithms.update_loop import UpdateLoop, step_rows
 from genpo_rsl.models.fpo_actor import FPOHead
 from genpo_rsl.modules.cfm import TRUST_REGIONS, fpo_surrogate
 from genpo_rsl.modules.ema import PolicyEMA
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys, check_shared_cnns, require_model
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, check_shared_cnns, flow_actor_for, require_model
 
 CHECKPOINT_TAG = "fpo"
 """Top-level key of FPO checkpoints: the flow's sizes (``genpo-train``'s checkpoint check reads it)."""
@@ -48,7 +48,8 @@ class FPO(UpdateLoop, PPO):
     :data:`EMA_TAG`, so a resume continues exactly (FPO++'s own resume restarts training from the EMA weights).
 
     Args:
-        actor: The flow-matching policy (:class:`~genpo_rsl.models.fpo_actor.FPOActor`).
+        actor: The flow-matching policy (:class:`~genpo_rsl.models.fpo_actor.FPOActor`, ``FPOCNNActor`` or
+            ``FPORNNActor``).
         critic: The value model.
         storage: The rollout storage.
         num_mc_samples: Monte-Carlo pairs ``(ε, τ)`` per action (FPO++ locomotion: 16; H1/G1: 32).
@@ -79,7 +80,9 @@ class FPO(UpdateLoop, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO; check the FPO settings (class docstring; errors name the value and what is allowed)."""
-        require_model("FPO", "actor", actor, FPOHead, "genpo_rsl:FPOActor", "FPOActor (or FPOCNNActor)")
+        require_model(
+            "FPO", "actor", actor, FPOHead, flow_actor_for(actor, "FPO"), "FPOActor (or FPOCNNActor, FPORNNActor)"
+        )
         if not isinstance(num_mc_samples, int) or num_mc_samples < 1:
             raise ValueError(f"FPO: num_mc_samples={num_mc_samples!r} is invalid; allowed: an integer >= 1.")
         if trust_region not in TRUST_REGIONS:
@@ -88,7 +91,7 @@ class FPO(UpdateLoop, PPO):
             raise ValueError(
                 f"FPO: entropy_coef={entropy_coef!r} is invalid; allowed: 0.0 (no likelihood, no entropy)."
             )
-        check_unsupported(kwargs.pop("symmetry_cfg", None), kwargs.pop("use_mixed_precision", False))
+        check_unsupported(kwargs.pop("symmetry_cfg", None), kwargs.pop("use_mixed_precision", False), "FPO")
         for name in ("rnd_cfg", "multi_gpu_cfg"):
             if kwargs.get(name):
                 raise ValueError(f"FPO: {name} is not supported; allowed: None.")
@@ -112,12 +115,12 @@ class FPO(UpdateLoop, PPO):
 
     def act(self, obs: TensorDict) -> torch.Tensor:
         """Sample an action; store it with its Monte-Carlo pairs and their CFM losses under the rollout parameters."""
+        self.transition.hidden_states = (self.actor.get_hidden_state(), self.critic.get_hidden_state())
         flow, cond = self.actor.flow, self.actor.flow_condition(obs)
         actions = flow.sample_action(cond)
         n, m, d = actions.shape[0], self.num_mc_samples, actions.shape[1]
         eps = torch.randn(n, m, d, device=actions.device)
         tau = torch.rand(n, m, device=actions.device)
-        self.transition.hidden_states = (None, None)
         self.transition.actions = actions
         self.transition.values = self.critic(obs).detach()
         self.transition.actions_log_prob = torch.zeros(n, device=actions.device)  # FPO has no likelihood
@@ -131,11 +134,11 @@ class FPO(UpdateLoop, PPO):
 
         def loss_and_spread(batch: RolloutStorage.Batch, first: bool) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
             if first:
-                self.actor.measure_spread(batch.observations)  # type: ignore[arg-type]
+                with torch.no_grad():
+                    self.actor.measure_spread_at(self.batch_condition(batch))
             return self.minibatch_loss(batch, first)
 
-        batches = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
-        sums, count = self.run_epochs(batches, loss_and_spread)
+        sums, count = self.run_epochs(self.storage_minibatches(), loss_and_spread)
         obs = self.storage.observations.flatten(0, 1)  # type: ignore[union-attr]
         self.actor.update_normalization(obs)
         self.critic.update_normalization(obs)  # type: ignore[operator]
@@ -154,22 +157,22 @@ class FPO(UpdateLoop, PPO):
         Returns:
             ``(loss, terms)``: the scalar loss and the logged terms.
         """
-        eps_flat, tau, old_losses = batch.old_distribution_params  # type: ignore[misc]
+        eps_flat, tau, old_losses = (step_rows(p) for p in batch.old_distribution_params)  # type: ignore[union-attr]
         eps = eps_flat.view(tau.shape[0], tau.shape[1], -1)
-        cond = self.actor.flow_condition(batch.observations)  # type: ignore[arg-type]
-        new_losses = self.actor.flow.cfm_losses(cond, batch.actions, eps, tau)  # type: ignore[arg-type]
+        new_losses = self.actor.flow.cfm_losses(self.batch_condition(batch), step_rows(batch.actions), eps, tau)  # type: ignore[arg-type]
         log_ratio = old_losses - new_losses
         if not self.per_sample_ratio:
             log_ratio = log_ratio.mean(-1, keepdim=True)
-        advantages = batch.advantages.squeeze(-1)  # type: ignore[union-attr]
+        advantages = step_rows(batch.advantages).squeeze(-1)  # type: ignore[arg-type]
         if self.normalize_advantage_per_mini_batch:
             advantages = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
         ratio = torch.exp(log_ratio.detach())
         kl = ((ratio - 1.0) - log_ratio.detach()).mean()
         self.adapt_learning_rate(kl)
         surrogate = fpo_surrogate(log_ratio, advantages, self.clip_param, self.trust_region)
-        values = self.critic(batch.observations)
-        v_loss = value_loss(values, batch.values, batch.returns, self.clip_param, self.use_clipped_value_loss)  # type: ignore[arg-type]
+        values = step_rows(self.critic(batch.observations, masks=batch.masks, hidden_state=batch.hidden_states[1]))
+        old_values, returns = step_rows(batch.values), step_rows(batch.returns)  # type: ignore[arg-type]
+        v_loss = value_loss(values, old_values, returns, self.clip_param, self.use_clipped_value_loss)
         clipped = ((ratio - 1.0).abs() > self.clip_param).float().mean()
         return surrogate + self.value_loss_coef * v_loss, {
             "surrogate": surrogate.detach(),
@@ -179,6 +182,11 @@ class FPO(UpdateLoop, PPO):
             "clip_fraction": clipped,
             "ratio_first_minibatch": (ratio - 1.0).abs().max() if first else torch.zeros((), device=ratio.device),
         }
+
+    def batch_condition(self, batch: RolloutStorage.Batch) -> torch.Tensor:
+        """Return the flow's conditioning ``[B, c]`` of the minibatch, one row per step (recurrent: ``[T, n]``)."""
+        cond = self.actor.flow_condition(batch.observations, batch.masks, batch.hidden_states[0])  # type: ignore[arg-type]
+        return step_rows(cond)
 
     def get_policy(self) -> FPOHead:
         """Return the deployed policy: the live actor, or after the EMA's warm-up a frozen copy with its weights."""

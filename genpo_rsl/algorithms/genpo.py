@@ -20,7 +20,7 @@ import torch
 import torch.nn as nn
 from tensordict import TensorDict
 
-from genpo_rsl.algorithms.health import HealthGuard
+from genpo_rsl.algorithms.health import GuardedRun, HealthGuard
 from genpo_rsl.algorithms.objective import ObjectiveCfg, genpo_loss
 from genpo_rsl.algorithms.update_loop import UpdateLoop
 from genpo_rsl.modules.cuda_graphs import FlowGraphs, minibatch_passes
@@ -43,9 +43,15 @@ class Minibatch:
     """``[B]``."""
     returns: torch.Tensor
     old_values: torch.Tensor
+    masks: torch.Tensor | None = None
+    """Recurrent models: the masks of the padded ``obs`` ``[T, n_traj]``; the fields above are rows of ``[T, n]``."""
+    hidden_states: tuple = (None, None)
+    """Recurrent models: the actor's and the critic's hidden states at the trajectories' starts."""
+    copies: int = 1
+    """Symmetry augmentation: the rows are ``copies`` blocks, the original rows first (``old_latent``: those only)."""
 
 
-class GenPOCore(UpdateLoop, metaclass=ABCMeta):
+class GenPOCore(UpdateLoop, GuardedRun, metaclass=ABCMeta):
     """GenPO (Ding et al., NeurIPS 2025) on top of an rsl_rl ``PPO``: PPO on the exact flow likelihood.
 
     Differences to PPO: the storage holds the 2d dummy action ``ã`` and its latent, the environment receives
@@ -84,8 +90,8 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         """Yield the update's minibatches (all epochs) from the rollout storage."""
 
     @abstractmethod
-    def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values ``[B, 1]`` with gradient."""
+    def critic_values(self, batch: Minibatch) -> torch.Tensor:
+        """Return the critic's values ``[B, 1]`` of the minibatch's steps, with gradient."""
 
     @abstractmethod
     def rollout_dummy_actions(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -160,11 +166,9 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         if not self.cuda_graphs:
             return None
         if self._flow_graphs is None:
-            device = self.device
-            if torch.device(device).type != "cuda":
-                warnings.warn(
-                    f"GenPO: cuda_graphs=True needs a CUDA device; running eagerly on {device}.", stacklevel=2
-                )
+            if torch.device(self.device).type != "cuda":
+                msg = f"GenPO: cuda_graphs=True needs a CUDA device; running eagerly on {self.device}."
+                warnings.warn(msg, stacklevel=2)
                 self.cuda_graphs = False
                 return None
             self._flow_graphs = FlowGraphs(self.flow_policy.flow)
@@ -191,11 +195,12 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         Before the first optimizer step the policy *is* the rollout policy, so the KL is 0 exactly, as in PPO (the
         estimate would be ±1e-8 round-trip noise and flip the adaptive rule's ``kl > 0`` test at random).
         """
-        log_prob, z, gap, entropy = self.flow_passes(batch)
+        log_prob, z, gap, entropy = self.flow_passes(batch, self.batch_condition(batch))
         self.health.check({"new log-probs of the update": log_prob.detach()})
-        kl = log_prob.new_zeros(()) if first else (batch.old_log_prob - log_prob.detach()).mean()
+        n = log_prob.shape[0] // batch.copies  # the KL and the round trip on the original rows, as PPO's KL
+        kl = log_prob.new_zeros(()) if first else (batch.old_log_prob[:n] - log_prob[:n].detach()).mean()
         self.adapt_learning_rate(kl)
-        values = self.critic_values(batch.obs)
+        values = self.critic_values(batch)
         loss, terms = genpo_loss(
             self.objective,
             log_prob,
@@ -209,19 +214,28 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
         )
         terms["kl"], terms["log_prob"] = kl, log_prob.detach().mean()
         if first:  # parameters are still those of the rollout: F⁻¹(ã) must give back z_old
-            terms["roundtrip_error"] = (z.detach() - batch.old_latent).abs().max()
-        return loss, terms
+            terms["roundtrip_error"] = (z[:n].detach() - batch.old_latent).abs().max()
+        return loss + self.auxiliary_loss(batch, terms), terms
 
-    def flow_passes(self, batch: Minibatch) -> tuple[torch.Tensor, ...]:
+    def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
+        """Return an adapter's extra loss term (rsl-rl-lib 5.x: the symmetry mirror loss), adding it to ``terms``."""
+        return 0.0
+
+    def batch_condition(self, batch: Minibatch) -> torch.Tensor:
+        """Return the flow's conditioning ``[B, c]``, one row per step (a recurrent model's ``[T, n]`` flattened)."""
+        if batch.masks is None:
+            return self.flow_policy.flow_condition(batch.obs)
+        return self.flow_policy.flow_condition(batch.obs, batch.masks, batch.hidden_states[0]).flatten(0, -2)
+
+    def flow_passes(self, batch: Minibatch, cond: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N, H(ã|s))``: the stored actions' likelihood, the gap of fresh
         samples, the exact entropy per state.
 
         The gap is taken on the leading ``compression_fraction`` of the (shuffled) minibatch. The observation latent
-        is computed once; the passes run eagerly (:func:`~genpo_rsl.modules.cuda_graphs.minibatch_passes`) or, with
-        ``cuda_graphs``, as their captured replay (same numbers).
+        ``cond`` (:meth:`batch_condition`) is computed once; the passes run eagerly
+        (:func:`~genpo_rsl.modules.cuda_graphs.minibatch_passes`) or, with ``cuda_graphs``, as their captured replay.
         """
         policy, graphs = self.flow_policy, self.flow_graphs
-        cond = policy.flow_condition(batch.obs)
         cond_gap = cond[: self.compression_count(cond.shape[0])]
         z_gap = policy.flow.sample_latent(cond_gap.shape[0], cond_gap)
         if graphs is None:
@@ -244,7 +258,8 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
 
         def loss_and_spreads(batch: Minibatch, first: bool) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
             if first:  # the policy's own spread at the rollout parameters, logged and shown as the action std
-                spreads.update(self.flow_policy.spreads(batch.obs))
+                with torch.no_grad():
+                    spreads.update(self.flow_policy.spreads_at(self.batch_condition(batch)))
                 self.flow_policy.action_spread = spreads["action_std"]
             return self.minibatch_loss(batch, first)
 
@@ -268,33 +283,3 @@ class GenPOCore(UpdateLoop, metaclass=ABCMeta):
     def compression_count(self, n: int) -> int:
         """Return how many of a minibatch's ``n`` rows the compression loss uses (``compression_fraction``)."""
         return n if self.compression_fraction >= 1.0 else max(1, math.ceil(self.compression_fraction * n))
-
-    # -- checkpoints ---------------------------------------------------------------------------------------------
-
-    @property
-    def iteration(self) -> int:
-        """Return the runner iteration of the current rollout and update."""
-        return self.health.iteration
-
-    @property
-    def checkpoint_dir(self) -> str | None:
-        """Return the directory for the last good state on a numerical failure (``None``: the current directory).
-
-        The 5.x adapter sets it to the run's log dir when IsaacLab hands one over (:func:`~.health.env_log_dir`).
-        """
-        return self.health.checkpoint_dir
-
-    @checkpoint_dir.setter
-    def checkpoint_dir(self, path: str | None) -> None:
-        """Set the directory for the last good state."""
-        self.health.checkpoint_dir = path
-
-    def loaded(self, loaded_dict: dict, resumes: bool) -> None:
-        """Count iterations on from a resumed checkpoint; forget the last good state (the loaded one is in use)."""
-        if resumes:
-            self.health.iteration = int(loaded_dict.get("iter", 0))
-        self.health.last_good = None
-
-    def _snapshot(self) -> dict:
-        """Return the runner checkpoint of the current state with ``iter`` = this iteration."""
-        return {**self.checkpoint_state(), "iter": self.health.iteration}

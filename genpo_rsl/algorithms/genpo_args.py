@@ -33,10 +33,16 @@ def check_genpo_args(
         raise ValueError(f"GenPO: compression_coef={compression_coef!r} is invalid; allowed: >= 0.")
 
 
-def check_unsupported(symmetry_cfg: dict | None, use_mixed_precision: bool) -> None:
-    """Raise ``ValueError`` for PPO options GenPO refuses (instead of ignoring them silently)."""
+def check_unsupported(symmetry_cfg: dict | None, use_mixed_precision: bool, who: str = "GenPO") -> None:
+    """Raise ``ValueError`` for PPO options an algorithm refuses (instead of ignoring them silently).
+
+    Args:
+        symmetry_cfg: The ``symmetry_cfg`` given (refused unless ``None``; pass ``None`` where it is supported).
+        use_mixed_precision: The ``use_mixed_precision`` given (refused when True).
+        who: The algorithm's name, at the start of the message.
+    """
     if symmetry_cfg:
-        raise ValueError(f"GenPO: symmetry_cfg={symmetry_cfg!r} is not supported; allowed: None.")
+        raise ValueError(f"{who}: symmetry_cfg={symmetry_cfg!r} is not supported; allowed: None.")
     if use_mixed_precision:
         raise ValueError(
             "GenPO: use_mixed_precision=True is not supported: under bfloat16 autocast the flow's inverse gives back "
@@ -46,23 +52,25 @@ def check_unsupported(symmetry_cfg: dict | None, use_mixed_precision: bool) -> N
         )
 
 
-def split_genpo_kwargs(kwargs: dict) -> tuple[dict, dict]:
+def split_genpo_kwargs(kwargs: dict, symmetry: bool = False) -> tuple[dict, dict]:
     """Split constructor keywords into GenPO's own (:meth:`GenPOCore.init_genpo`) and PPO's; check GenPO's.
 
-    PPO options GenPO refuses (``symmetry_cfg``, ``use_mixed_precision``) are checked and taken out.
+    PPO options GenPO refuses (``use_mixed_precision``; ``symmetry_cfg`` unless the adapter supports it) are checked
+    and taken out.
 
     Args:
         kwargs: The algorithm config's keywords (PPO's and GenPO's).
+        symmetry: Whether the adapter supports ``symmetry_cfg`` (it then stays among PPO's keywords).
 
     Returns:
         GenPO's keywords and PPO's keywords.
     """
-    check_unsupported(kwargs.get("symmetry_cfg"), kwargs.get("use_mixed_precision", False))
+    check_unsupported(None if symmetry else kwargs.get("symmetry_cfg"), kwargs.get("use_mixed_precision", False))
     from genpo_rsl.algorithms.genpo import GenPOCore  # the settings are init_genpo's keywords
 
     names = accepted_keys(GenPOCore.init_genpo)
     genpo = {k: v for k, v in kwargs.items() if k in names}
     defaults = {k: p.default for k, p in inspect.signature(GenPOCore.init_genpo).parameters.items() if k in names}
     check_genpo_args(**{**defaults, **genpo})
-    dropped = names | {"symmetry_cfg", "use_mixed_precision"}
+    dropped = names | {"use_mixed_precision"} | (set() if symmetry else {"symmetry_cfg"})
     return genpo, {k: v for k, v in kwargs.items() if k not in dropped}

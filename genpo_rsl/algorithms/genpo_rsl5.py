@@ -16,6 +16,8 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.algorithms.health import env_log_dir
+from genpo_rsl.algorithms.symmetry import mirror_loss, mirrored
+from genpo_rsl.algorithms.update_loop import step_rows
 from genpo_rsl.models.genpo_actor import GenPOHead
 from genpo_rsl.modules.flow import legacy_key_renames
 from genpo_rsl.utils.checkpoint import (
@@ -24,7 +26,13 @@ from genpo_rsl.utils.checkpoint import (
     settings_dict,
     warm_start_view,
 )
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys, check_shared_cnns, require_model
+from genpo_rsl.utils.config_keys import (
+    accepted_keys,
+    check_keys,
+    check_shared_cnns,
+    flow_actor_for,
+    require_model,
+)
 
 
 class GenPO(GenPOCore, PPO):
@@ -36,7 +44,8 @@ class GenPO(GenPOCore, PPO):
     PPO does: the actor's and the critic's norms separately, each to ``max_grad_norm``.
 
     Args:
-        actor: The flow actor (:class:`~genpo_rsl.models.genpo_actor.GenPOActor` or ``GenPOCNNActor``).
+        actor: The flow actor (:class:`~genpo_rsl.models.genpo_actor.GenPOActor`, ``GenPOCNNActor`` or
+            ``GenPORNNActor``).
         critic: The value model.
         storage: The rollout storage (:meth:`construct_algorithm` replaces it with one that holds the 2d dummy
             action).
@@ -44,7 +53,8 @@ class GenPO(GenPOCore, PPO):
         **kwargs: rsl_rl ``PPO``'s settings (``num_learning_epochs``, ``clip_param``, ``learning_rate``,
             ``schedule``, ``desired_kl``, ...) and GenPO's (``compression_coef``, ``compression_fraction``,
             ``compression_form``, ``cuda_graphs``, ``allow_tf32``, ``entropy_form``: see
-            :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` and ``use_mixed_precision=True`` are refused.
+            :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` is rsl_rl's (augmentation and mirror loss:
+            :mod:`genpo_rsl.algorithms.symmetry`); ``use_mixed_precision=True`` is refused.
 
     Raises:
         TypeError: If ``actor`` is not a ``GenPOActor`` or ``GenPOCNNActor``.
@@ -63,8 +73,9 @@ class GenPO(GenPOCore, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
-        require_model("GenPO", "actor", actor, GenPOHead, "genpo_rsl:GenPOActor", "GenPOActor (or GenPOCNNActor)")
-        genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)
+        shown = "GenPOActor (or GenPOCNNActor, GenPORNNActor)"
+        require_model("GenPO", "actor", actor, GenPOHead, flow_actor_for(actor, "GenPO"), shown)
+        genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs, symmetry=True)
         super().__init__(actor, critic, storage, entropy_coef=entropy_coef, **ppo_kwargs)
         self.init_genpo(**genpo_kwargs)
 
@@ -100,8 +111,9 @@ class GenPO(GenPOCore, PPO):
 
     def act(self, obs: TensorDict) -> torch.Tensor:
         """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
+        # the hidden states before this step (None for models without memory), as PPO records them
+        self.transition.hidden_states = (self.actor.get_hidden_state(), self.critic.get_hidden_state())
         dummy, z, log_prob = self.sample_checked(obs)
-        self.transition.hidden_states = (None, None)
         self.transition.actions = dummy
         self.transition.values = self.critic(obs).detach()
         self.transition.actions_log_prob = log_prob
@@ -110,26 +122,38 @@ class GenPO(GenPOCore, PPO):
         return self.flow_policy.env_action(dummy)
 
     def minibatches(self) -> Iterator[Minibatch]:
-        """Yield rsl_rl's minibatches in the core's form."""
-        for b in self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs):
-            yield Minibatch(
+        """Yield rsl_rl's minibatches in the core's form: a recurrent model's padded trajectories (as PPO takes them
+        when the actor or the critic is recurrent) with their per-step fields flattened to rows."""
+        for b in self.storage_minibatches():
+            batch = Minibatch(
                 obs=b.observations,  # type: ignore[arg-type]
-                dummy_actions=b.actions,  # type: ignore[arg-type]
-                old_log_prob=b.old_actions_log_prob.squeeze(-1),  # type: ignore[union-attr]
-                old_latent=b.old_distribution_params[0],  # type: ignore[index]
-                advantages=b.advantages.squeeze(-1),  # type: ignore[union-attr]
-                returns=b.returns,  # type: ignore[arg-type]
-                old_values=b.values,  # type: ignore[arg-type]
+                dummy_actions=step_rows(b.actions),
+                old_log_prob=step_rows(b.old_actions_log_prob).squeeze(-1),
+                old_latent=step_rows(b.old_distribution_params[0]),  # type: ignore[index]
+                advantages=step_rows(b.advantages).squeeze(-1),
+                returns=step_rows(b.returns),
+                old_values=step_rows(b.values),
+                masks=b.masks,
+                hidden_states=b.hidden_states,
             )
+            yield mirrored(self.symmetry, batch) if self.symmetry else batch
 
-    def critic_values(self, obs: TensorDict) -> torch.Tensor:
-        """Return the critic's values."""
-        return self.critic(obs)
+    def critic_values(self, batch: Minibatch) -> torch.Tensor:
+        """Return the critic's values of the minibatch's steps (rows)."""
+        return self.critic(batch.obs, masks=batch.masks, hidden_state=batch.hidden_states[1]).flatten(0, -2)
+
+    def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
+        """Return the symmetry mirror loss times its coefficient (``use_mirror_loss``); log it as ``symmetry``."""
+        if not self.symmetry:
+            return 0.0
+        loss = mirror_loss(self.symmetry, self.actor, batch)
+        terms["symmetry"] = loss.detach()
+        return self.symmetry.mirror_loss_coeff * loss if self.symmetry.use_mirror_loss else 0.0
 
     def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
         """Train RND (if configured) on the minibatch, as PPO does."""
         if self.rnd:
-            rnd_loss = self.rnd.compute_loss(batch.obs)
+            rnd_loss = self.rnd.compute_loss(batch.obs[: batch.dummy_actions.shape[0] // batch.copies])
             self.rnd.optimizer.zero_grad()
             rnd_loss.backward()
             terms["rnd"] = rnd_loss.detach()

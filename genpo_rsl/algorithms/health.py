@@ -155,3 +155,47 @@ class HealthGuard:
         path = os.path.join(directory, f"{LAST_GOOD_PREFIX}_{self.last_good['iter']}{rank}.pt")
         torch.save({**self.last_good, "infos": {"genpo_numerical_error": message}}, path)
         return path
+
+
+class GuardedRun:
+    """Mixed into GenPO's core: the run's iteration count and where the last good state goes, kept by ``health``.
+
+    The algorithm provides ``checkpoint_state()`` (the runner checkpoint of the current state) and sets ``health`` to
+    ``HealthGuard(self._snapshot, rank)``.
+    """
+
+    health: HealthGuard
+    checkpoint_state: Callable[[], dict]
+
+    @property
+    def iteration(self) -> int:
+        """Return the runner iteration of the current rollout and update."""
+        return self.health.iteration
+
+    @property
+    def checkpoint_dir(self) -> str | None:
+        """Return the directory for the last good state on a numerical failure (``None``: the current directory).
+
+        The 5.x adapter sets it to the run's log dir when IsaacLab hands one over (:func:`env_log_dir`).
+        """
+        return self.health.checkpoint_dir
+
+    @checkpoint_dir.setter
+    def checkpoint_dir(self, path: str | None) -> None:
+        """Set the directory for the last good state."""
+        self.health.checkpoint_dir = path
+
+    def loaded(self, loaded_dict: dict, resumes: bool) -> None:
+        """Count iterations on from a resumed checkpoint; forget the last good state (the loaded one is in use).
+
+        Args:
+            loaded_dict: The loaded runner checkpoint.
+            resumes: Whether the runner resumes its iteration count from it.
+        """
+        if resumes:
+            self.health.iteration = int(loaded_dict.get("iter", 0))
+        self.health.last_good = None
+
+    def _snapshot(self) -> dict:
+        """Return the runner checkpoint of the current state with ``iter`` = this iteration."""
+        return {**self.checkpoint_state(), "iter": self.health.iteration}

@@ -21,6 +21,11 @@ Batch = TypeVar("Batch")
 Terms = dict[str, torch.Tensor]
 
 
+def step_rows(t: torch.Tensor) -> torch.Tensor:
+    """Return a stored per-step tensor as one row per step: ``[T, n, k]`` (recurrent minibatch) or ``[B, k]``."""
+    return t.flatten(0, -2)
+
+
 class UpdateLoop:
     """Mixed in before rsl_rl's ``PPO``: the update's minibatch loop and the learning-rate rule.
 
@@ -40,6 +45,17 @@ class UpdateLoop:
     gpu_world_size: int
     gpu_global_rank: int
     reduce_parameters: Callable[[], None]
+    storage: object
+    num_mini_batches: int
+    num_learning_epochs: int
+
+    def storage_minibatches(self) -> Iterable:
+        """Return rsl_rl's minibatches of all epochs, as its PPO takes them: padded trajectories with masks and the
+        stored hidden states when the actor or the critic is recurrent (per-step fields ``[T, n, k]``), else ``[B, k]``
+        rows."""
+        if self.actor.is_recurrent or self.critic.is_recurrent:
+            return self.storage.recurrent_mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
+        return self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
 
     def run_epochs(
         self, minibatches: Iterable[Batch], minibatch_loss: Callable[[Batch, bool], tuple[torch.Tensor, Terms]]

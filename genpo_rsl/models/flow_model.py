@@ -1,4 +1,4 @@
-"""``FlowModel``: a flow as the output head of an rsl-rl-lib 5 model (``MLPModel``, ``CNNModel``), on its latent.
+"""``FlowModel``: a flow as the output head of an rsl-rl-lib 5 model (``MLPModel``, ``CNNModel``, ``RNNModel``).
 
 ``class GenPOActor(FlowPolicy, FlowModel, MLPModel)`` and ``class GenPOCNNActor(FlowPolicy, FlowModel, CNNModel)``
 share everything but the model class: :class:`FlowModel` builds the model as rsl_rl does (observation groups,
@@ -16,6 +16,7 @@ from typing import NamedTuple
 import torch
 import torch.nn as nn
 from rsl_rl.modules import HiddenState
+from rsl_rl.utils import unpad_trajectories
 from tensordict import TensorDict
 
 from genpo_rsl.modules.policy import check_finite_condition
@@ -141,7 +142,13 @@ class FlowModel:
     def flow_condition(
         self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: HiddenState = None
     ) -> torch.Tensor:
-        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values."""
+        """Return the model's observation latent (:meth:`get_latent`); raise on non-finite values.
+
+        With ``masks`` (a recurrent update's padded trajectories), the latent is ``[T, n, c]`` as rsl_rl's models
+        return it: an ``RNNModel`` unpads its memory output, a model without memory unpads the observations first.
+        """
+        if masks is not None and not self.is_recurrent:
+            obs = unpad_trajectories(obs, masks)
         latent = self.get_latent(obs, masks, hidden_state)
         return check_finite_condition(type(self).__name__, latent, obs, self.obs_groups)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-from rsl_rl.models import CNNModel, MLPModel
+from rsl_rl.models import CNNModel, MLPModel, RNNModel
 from tensordict import TensorDict
 
 from genpo_rsl.models.flow_model import FlowModel, HeadSizes
@@ -72,7 +72,11 @@ class FPOHead(FlowModel):
         Returns:
             The std ``[d]`` (also stored as ``action_spread``).
         """
-        self.action_spread = per_state_std(self.flow.sample_action, self.flow_condition(obs[:SPREAD_STATES]))
+        return self.measure_spread_at(self.flow_condition(obs[:SPREAD_STATES]))
+
+    def measure_spread_at(self, cond: torch.Tensor) -> torch.Tensor:
+        """:meth:`measure_spread` on the flow's conditioning ``cond`` ``[B, c]`` (its first rows)."""
+        self.action_spread = per_state_std(self.flow.sample_action, cond[:SPREAD_STATES])
         return self.action_spread
 
 
@@ -82,3 +86,8 @@ class FPOActor(FPOHead, MLPModel):
 
 class FPOCNNActor(FPOHead, CNNModel):
     """FPO++'s actor on an rsl-rl-lib 5 ``CNNModel`` (``cnn_cfg``): ``class_name`` ``"genpo_rsl:FPOCNNActor"``."""
+
+
+class FPORNNActor(FPOHead, RNNModel):
+    """FPO++'s actor on an rsl-rl-lib 5 ``RNNModel`` (``rnn_type``, ``rnn_hidden_dim``, ``rnn_num_layers``):
+    ``class_name`` ``"genpo_rsl:FPORNNActor"``; :class:`genpo_rsl.FPO` trains it on padded trajectory minibatches."""

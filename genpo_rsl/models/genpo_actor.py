@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-from rsl_rl.models import CNNModel, MLPModel
+from rsl_rl.models import CNNModel, MLPModel, RNNModel
 from rsl_rl.modules import HiddenState
 from tensordict import TensorDict
 
@@ -74,3 +74,10 @@ class GenPOCNNActor(GenPOHead, CNNModel):
     ``cnns`` shared with the critic through the algorithm's ``share_cnn_encoders``) and 1D groups make the latent the
     flow is conditioned on. ``class_name`` ``"genpo_rsl:GenPOCNNActor"``, the keys of :class:`GenPOHead` plus
     ``cnn_cfg``."""
+
+
+class GenPORNNActor(GenPOHead, RNNModel):
+    """GenPO's actor on an rsl-rl-lib 5 ``RNNModel``: the flow is conditioned on the memory output (LSTM or GRU:
+    ``rnn_type``, ``rnn_hidden_dim``, ``rnn_num_layers`` as stock). ``class_name`` ``"genpo_rsl:GenPORNNActor"``, the
+    keys of :class:`GenPOHead` plus those three. :class:`genpo_rsl.GenPO` then trains on rsl_rl's padded trajectory
+    minibatches, and the JIT/ONNX exports carry the hidden state as rsl_rl's recurrent exports do."""

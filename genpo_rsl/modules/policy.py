@@ -74,10 +74,21 @@ class FlowPolicy:
         return self.flow.env_action(dummy_actions)
 
     def spreads(self, obs: TensorDict) -> dict[str, torch.Tensor]:
-        """Return the policy's own spread per dimension (:func:`per_state_std` on the first states of ``obs``).
+        """Return the policy's own spread per dimension on the first states of ``obs`` (:meth:`spreads_at`).
 
         Args:
             obs: The observations.
+
+        Returns:
+            What :meth:`spreads_at` returns.
+        """
+        return self.spreads_at(self.flow_condition(obs[:SPREAD_STATES]))
+
+    def spreads_at(self, cond: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Return the policy's own spread per dimension (:func:`per_state_std` on the first rows of ``cond``).
+
+        Args:
+            cond: The flow's conditioning ``[B, c]`` (the observation latent).
 
         Returns:
             ``action_std`` (std of the env action, ``[d]``) and ``halves_gap_std`` (std of ``x − y``, ``[d]``); with a
@@ -88,7 +99,7 @@ class FlowPolicy:
             x, y = self.flow(self.flow.sample_latent(cond.shape[0], cond), cond).chunk(2, dim=-1)
             return torch.cat([0.5 * (x + y), x - y], dim=-1)
 
-        cond = self.flow_condition(obs[:SPREAD_STATES])
+        cond = cond[:SPREAD_STATES]
         std = per_state_std(draw, cond)
         spreads = {"action_std": std[: self.action_dim], "halves_gap_std": std[self.action_dim :]}
         if not self.flow.base_noise.learnable:

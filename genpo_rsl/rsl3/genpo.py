@@ -131,9 +131,9 @@ class GenPO(GenPOCore, PPO):
         for obs, dummy, old_values, advantages, returns, old_log_prob, old_z, *_ in generator:
             yield Minibatch(obs, dummy, old_log_prob.squeeze(-1), old_z, advantages.squeeze(-1), returns, old_values)
 
-    def critic_values(self, obs: TensorDict) -> torch.Tensor:
+    def critic_values(self, batch: Minibatch) -> torch.Tensor:
         """Return the critic's values."""
-        return self.policy.evaluate(obs)
+        return self.policy.evaluate(batch.obs)
 
     def clip_gradients(self) -> None:
         """Clip one gradient norm over all policy parameters (rsl-rl-lib 3.x PPO's rule)."""

@@ -47,6 +47,20 @@ def require_model(
         )
 
 
+def flow_actor_for(model: object, family: str) -> str:
+    """Return the ``class_name`` of the flow actor on the same rsl_rl model class as ``model`` (for error messages).
+
+    Args:
+        model: The model the runner built (e.g. a Gaussian ``RNNModel``).
+        family: ``"GenPO"`` or ``"FPO"``.
+
+    Returns:
+        ``genpo_rsl:<family>RNNActor`` for a recurrent model, ``...CNNActor`` for a CNN model, else ``...Actor``.
+    """
+    kind = "RNN" if getattr(model, "is_recurrent", False) else "CNN" if hasattr(model, "cnns") else ""
+    return f"genpo_rsl:{family}{kind}Actor"
+
+
 def check_shared_cnns(algorithm: str, cfg: dict, cnn_actor: str) -> None:
     """Raise ``ValueError`` unless both models are CNN models, as ``share_cnn_encoders=True`` needs.
 

@@ -120,7 +120,9 @@ def test_bad_settings_are_named(alg: dict, error: type, message: str) -> None:
 def test_wrong_actor_and_foreign_checkpoint_are_refused(tmp_path) -> None:
     cfg = train_cfg("fpo")
     cfg["actor"] = copy.deepcopy(train_cfg("genpo")["actor"])
-    with pytest.raises(TypeError, match=r"FPO needs a genpo_rsl.FPOActor \(or FPOCNNActor\) actor, got GenPOActor"):
+    with pytest.raises(
+        TypeError, match=r"FPO needs a genpo_rsl.FPOActor \(or FPOCNNActor, FPORNNActor\) actor, got GenPOActor"
+    ):
         OnPolicyRunner(PointReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
     ppo = OnPolicyRunner(PointReachEnv(num_envs=8), train_cfg("ppo"), log_dir=None, device="cpu")
     path = str(tmp_path / "ppo.pt")

@@ -293,7 +293,9 @@ def test_genpo_actor_with_stock_ppo_is_refused() -> None:
 def test_gaussian_actor_with_genpo_is_refused() -> None:
     cfg = train_cfg("ppo")
     cfg["algorithm"]["class_name"] = "genpo_rsl:GenPO"
-    with pytest.raises(TypeError, match=r"needs a genpo_rsl.GenPOActor \(or GenPOCNNActor\) actor, got MLPModel"):
+    with pytest.raises(
+        TypeError, match=r"needs a genpo_rsl.GenPOActor \(or GenPOCNNActor, GenPORNNActor\) actor, got MLPModel"
+    ):
         OnPolicyRunner(PointReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
 
 

@@ -312,3 +312,45 @@ def test_ant_direct_genpo_short_run(env, tmp_path) -> None:
     assert all(torch.isfinite(v).all() for v in checkpoint["actor_state_dict"].values())
     actor = _actor_from_run(run, checkpoint, obs_dim=60, num_actions=8)
     assert actor(TensorDict({"policy": torch.zeros(3, 60)}, batch_size=[3])).shape == (3, 8)
+
+
+def test_cartpole_genpo_with_symmetry_train_play_export(env, tmp_path) -> None:
+    """``--agent genpo_with_symmetry`` on Isaac-Cartpole: the stock mirror function, the GenPO checkpoint, play, export."""
+    task = ["--task", "Isaac-Cartpole", "--agent", "genpo_with_symmetry", *CPU]
+    text = _train(
+        [str(BIN / "genpo-train"), *task, "--num_envs", "16", "--max_iterations", "3"], tmp_path, env, "s.log"
+    )
+    assert re.search(r"symmetry", text, re.IGNORECASE)  # the mirror loss is logged (use_mirror_loss off: logged only)
+    run = _run_dir(tmp_path, "cartpole_genpo_with_symmetry")
+    agent_cfg = yaml.full_load((run / "params" / "agent.yaml").read_text())
+    assert agent_cfg["algorithm"]["symmetry_cfg"]["use_data_augmentation"] is True
+    checkpoint = _checkpoint(run, 2)
+    assert "genpo" in checkpoint
+    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4"], tmp_path, env, "s_play.log")
+    assert f"Loading model checkpoint from: {run / 'model_2.pt'}" in played
+    _check_exports(run, checkpoint, obs_dim=4, num_actions=1)
+
+
+def test_cartpole_direct_genpo_recurrent_train_play_export(env, tmp_path) -> None:
+    """``--agent genpo_recurrent`` (a GRU): trains, plays, and its JIT/ONNX exports carry the memory step by step."""
+    import onnxruntime as ort
+
+    task = ["--task", "Isaac-Cartpole-Direct", "--agent", "genpo_recurrent", *CPU]
+    _train([str(BIN / "genpo-train"), *task, "--num_envs", "16", "--max_iterations", "3"], tmp_path, env, "r.log")
+    run = _run_dir(tmp_path, "cartpole_direct_genpo_recurrent")
+    checkpoint = _checkpoint(run, 2)
+    assert any(key.startswith("rnn.") for key in checkpoint["actor_state_dict"])
+    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "4"], tmp_path, env, "r_play.log")
+    assert f"Loading model checkpoint from: {run / 'model_2.pt'}" in played
+    actor = _actor_from_run(run, checkpoint, obs_dim=4, num_actions=1)
+    jit = torch.jit.load(str(run / "exported" / "policy.pt"))
+    session = ort.InferenceSession(str(run / "exported" / "policy.onnx"), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["obs", "h_in"]
+    h = np.zeros((1, 1, 32), dtype=np.float32)
+    for seed in range(4):  # a trajectory: the memory carries from step to step in all three
+        x = torch.randn(1, 4, generator=torch.Generator().manual_seed(seed))
+        with torch.no_grad():
+            expected = actor(TensorDict({"policy": x}, batch_size=[1])).numpy()
+            np.testing.assert_allclose(jit(x).numpy(), expected, atol=1e-5)
+        out, h = session.run(None, {"obs": x.numpy(), "h_in": h})[:2]
+        np.testing.assert_allclose(out, expected, atol=1e-4)
