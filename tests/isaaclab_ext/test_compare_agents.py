@@ -31,8 +31,12 @@ def _after(command: list[str], flag: str) -> str:
 
 
 def test_table_entries() -> None:
-    """genpo, fpo, fpo_paper, ppo, ppo_matched, genpo_distill: keys, labels, markers; the genpo key is unchanged."""
-    assert list(AGENTS) == ["genpo", "fpo", "fpo_paper", "ppo", "ppo_matched", "genpo_distill"]
+    """genpo, fpo, fpo_paper, ppo, ppo_matched, genpo_distill and the variants: keys, labels, markers; the genpo key is
+    unchanged."""
+    assert list(AGENTS) == ["genpo", "fpo", "fpo_paper", "ppo", "ppo_matched", "genpo_distill", "genpo_with_symmetry",
+                            "ppo_with_symmetry", "genpo_recurrent", "ppo_recurrent"]  # fmt: skip
+    assert AGENTS["ppo_with_symmetry"].agent_key == "rsl_rl_with_symmetry_cfg_entry_point"
+    assert AGENTS["genpo_recurrent"].variant and AGENTS["genpo_recurrent"].checkpoint_marker == "genpo"
     assert AGENTS["fpo"].agent_key == "fpo" and AGENTS["fpo"].checkpoint_marker == "fpo"
     assert AGENTS["fpo_paper"].agent_key == "fpo_paper" and AGENTS["fpo_paper"].checkpoint_marker == "fpo"
     assert AGENTS["fpo_paper"].entry_point(TASKS[1]) == "agents_cfg.fpo_paper_tasks:AntDirectFPOPaperRunnerCfg"

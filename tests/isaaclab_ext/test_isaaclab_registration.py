@@ -17,6 +17,8 @@ import gymnasium as gym  # noqa: E402
 
 import isaaclab_tasks_ext  # noqa: E402
 from agents_cfg import TASKS, TaskRow  # noqa: E402
+from agents_cfg.table import VARIANTS  # noqa: E402
+from isaaclab_tasks_ext.agents import AGENTS  # noqa: E402
 from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
 
 # -- registration and the callback ----------------------------------------------------------------------------------
@@ -26,6 +28,9 @@ def test_register_reports_every_table_id(registered) -> None:
     """All table ids exist in the installed registry and carry both keys as module:Class strings."""
     assert registered.ok and registered.missing == []
     assert set(registered.registered) == {row.task_id for row in TASKS}
+    variants = {
+        (v.task_id, v.agent): f"agents_cfg.variant_tasks:{v.stem}{AGENTS[v.agent].class_suffix}" for v in VARIANTS
+    }
     for row in TASKS:
         kwargs = gym.spec(row.task_id).kwargs
         for key in isaaclab_tasks_ext.ENTRY_POINT_KEYS:
@@ -35,6 +40,7 @@ def test_register_reports_every_table_id(registered) -> None:
             "fpo": f"agents_cfg.fpo_tasks:{row.stem}FPORunnerCfg",
             "fpo_paper": f"agents_cfg.fpo_paper_tasks:{row.stem}FPOPaperRunnerCfg",
             "genpo_distill": f"agents_cfg.distill_tasks:{row.stem}GenPODistillRunnerCfg",
+            **{agent: ep for (task_id, agent), ep in variants.items() if task_id == row.task_id},
         }
         module, cls = row.entry_point.split(":")
         assert module == "agents_cfg.tasks" and cls == row.class_name
