@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
-from toy_helpers import collect_rollout
+from toy_helpers import assert_resume_equals_uninterrupted, collect_rollout
 
 from genpo_rsl import GenPO, GenPOActor, GenPOFlow
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
@@ -123,23 +123,7 @@ def test_compression_fraction_uses_a_subsample(monkeypatch) -> None:
 
 
 def test_save_load_continue_equals_uninterrupted(tmp_path) -> None:
-    runner = make_runner()
-    runner.learn(3)
-    path = os.path.join(tmp_path, "model.pt")
-    runner.save(path)
-    env_state, rng = runner.env.state_dict(), torch.get_rng_state()
-    runner.learn(3)
-    straight = {k: v.clone() for k, v in runner.alg.actor.state_dict().items()}
-
-    resumed = make_runner(seed=123)  # different initial weights: everything must come from the checkpoint
-    resumed.load(path)
-    resumed.env.load_state_dict(env_state)
-    torch.set_rng_state(rng)
-    resumed.learn(3)
-    assert resumed.alg.learning_rate == runner.alg.learning_rate
-    for key, value in resumed.alg.actor.state_dict().items():
-        assert torch.equal(value, straight[key]), key
-    assert resumed.current_learning_iteration == runner.current_learning_iteration
+    assert_resume_equals_uninterrupted(make_runner, tmp_path, 3)
 
 
 def test_runner_writes_checkpoints_and_logs(tmp_path) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
-from toy_helpers import collect_rollout
+from toy_helpers import assert_resume_equals_uninterrupted, collect_rollout
 
 from genpo_rsl import GenPORNNActor
 from genpo_rsl.toy_env import CueRecallEnv, recurrent_train_cfg, train_cfg
@@ -77,26 +77,14 @@ def test_save_load_continue_equals_uninterrupted(tmp_path) -> None:
 
     The uninterrupted run's memory is zeroed in place (``reset(dones)``), not set to ``None``: rsl_rl's storage skips
     a ``None`` state, and the slot of the rollout's first step would keep the previous rollout's state."""
-    runner = make_runner()
-    runner.learn(2)
-    path = os.path.join(tmp_path, "model.pt")
-    runner.save(path)
-    env_state, rng = runner.env.state_dict(), torch.get_rng_state()
-    every_env = torch.ones(runner.env.num_envs, dtype=torch.long)
-    with torch.inference_mode():  # the rollout's hidden states are inference tensors
-        runner.alg.actor.reset(every_env)
-        runner.alg.critic.reset(every_env)
-    runner.learn(2)
-    straight = {k: v.clone() for k, v in runner.alg.actor.state_dict().items()}
 
-    resumed = make_runner(seed=5)
-    resumed.load(path)
-    resumed.env.load_state_dict(env_state)
-    torch.set_rng_state(rng)
-    resumed.learn(2)
-    assert resumed.alg.learning_rate == runner.alg.learning_rate
-    for key, value in resumed.alg.actor.state_dict().items():
-        assert torch.equal(value, straight[key]), key
+    def zero_memory(runner: OnPolicyRunner) -> None:
+        every_env = torch.ones(runner.env.num_envs, dtype=torch.long)
+        with torch.inference_mode():  # the rollout's hidden states are inference tensors
+            runner.alg.actor.reset(every_env)
+            runner.alg.critic.reset(every_env)
+
+    assert_resume_equals_uninterrupted(make_runner, tmp_path, 2, between=zero_memory)
 
 
 @pytest.mark.parametrize("rnn_type", ["gru", "lstm"])
