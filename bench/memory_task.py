@@ -1,13 +1,14 @@
 """Recurrent GenPO vs recurrent Gaussian PPO on the memory task, several seeds, training and deterministic return.
 
-    python bench/memory_task.py [--seeds 3] [--iterations 30] [--rnn_type lstm] [--threads 1]
+    python bench/memory_task.py [--seeds 3] [--checkpoints 4 8 16 30] [--rnn_type lstm] [--threads 1]
 
 :class:`genpo_rsl.toy_env.CueRecallEnv` (T = 8: a cue at an episode's first step decides every later step's target;
 without memory the return is at most −7, with it up to 0). Arms, each with the same runner settings
 (:func:`genpo_rsl.toy_env.recurrent_train_cfg`, 64 envs × 16 steps per iteration): GenPO on ``RNNModel``, PPO on
 ``RNNModel`` (stock init std 1.0 and matched to GenPO's initial spread, 0.71), and GenPO on ``MLPModel`` (no memory:
-the chance level). Training return: mean of the last 128 finished episodes. Deterministic return: the deployed policy
-(GenPO zero noise, PPO mean) on 256 fresh episodes. Prints mean ± std over seeds.
+the chance level). Training return at each checkpoint iteration: mean of the last 128 finished episodes.
+Deterministic return at the last one: the deployed policy (GenPO zero noise, PPO mean) on 256 fresh episodes.
+Prints mean ± std over seeds.
 """
 
 from __future__ import annotations
@@ -50,35 +51,41 @@ def deterministic_return(policy: torch.nn.Module, seed: int, episodes: int = 256
     return sum(env.completed_returns) / len(env.completed_returns)
 
 
-def run(arm: str, seed: int, iterations: int, rnn_type: str) -> tuple[float, float]:
-    """Train one arm and seed; return (training return, deterministic return)."""
+def run(arm: str, seed: int, checkpoints: list[int], rnn_type: str) -> list[float]:
+    """Train one arm and seed; return the training return at each checkpoint, then the deterministic return."""
     torch.manual_seed(seed)
     env = CueRecallEnv(num_envs=64, seed=seed)
+    returns, done = [], 0
     with contextlib.redirect_stdout(io.StringIO()):
         runner = OnPolicyRunner(env, arm_cfg(arm, rnn_type), log_dir=None, device="cpu")
-        runner.learn(iterations)
-    return env.mean_recent_return(128), deterministic_return(runner.get_inference_policy(), seed)
+        for iteration in checkpoints:
+            runner.learn(iteration - done)
+            done = iteration
+            returns.append(env.mean_recent_return(128))
+    return [*returns, deterministic_return(runner.get_inference_policy(), seed)]
 
 
 def main() -> None:
     """Parse the arguments, run every arm and seed, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--checkpoints", type=int, nargs="+", default=[4, 8, 16, 30])
     parser.add_argument("--rnn_type", choices=["lstm", "gru"], default="lstm")
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"CueRecallEnv (T=8, chance -7), {args.iterations} iterations x 64 envs x 16 steps, {args.rnn_type}, "
-          f"seeds 0..{args.seeds - 1}")  # fmt: skip
-    print("| arm | training return | deterministic return |\n|---|---|---|")
+    print(
+        f"CueRecallEnv (T=8, chance -7), 64 envs x 16 steps per iteration, {args.rnn_type}, seeds 0..{args.seeds - 1}"
+    )
+    heads = [f"training return @ it {k}" for k in args.checkpoints] + [f"deterministic @ it {args.checkpoints[-1]}"]
+    print(f"| arm | {' | '.join(heads)} |\n|---|{'---|' * len(heads)}")
     for arm in ARMS:
-        results = [run(arm, seed, args.iterations, args.rnn_type) for seed in range(args.seeds)]
+        results = [run(arm, seed, sorted(args.checkpoints), args.rnn_type) for seed in range(args.seeds)]
         cells = []
         for values in zip(*results, strict=True):
             spread = statistics.stdev(values) if len(values) > 1 else 0.0
             cells.append(f"{statistics.mean(values):.2f} ± {spread:.2f}")
-        print(f"| {arm} | {cells[0]} | {cells[1]} |", flush=True)
+        print(f"| {arm} | {' | '.join(cells)} |", flush=True)
 
 
 if __name__ == "__main__":
