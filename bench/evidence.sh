@@ -4,7 +4,7 @@
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
 #   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_cartpole|sharpen_screen|
-#                           sharpen_humanoid|sharpen_warm_start|all] [variant ...]
+#                           sharpen_humanoid|sharpen_warm_start|symmetry_cartpole|all] [variant ...]
 # Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
@@ -49,6 +49,12 @@ main() {
             --pretrain_epochs 50 --out runs/warm_start/ant
         $W awr $A --teacher_run $T --early_iteration 50 --teacher_iteration 99 --episodes 16 --awr_beta 1.0 \
             --pretrain_epochs 50 --out runs/warm_start/ant_awr_mid
+    fi
+    if [[ $what == symmetry_cartpole || $what == all ]]; then  # issue 22: 3 seeds x 410 k steps, eval at 50 and 99
+        $C --task Isaac-Cartpole --seeds 3 --num_envs 256 --max_iterations 100 --eval_every 50 --eval_episodes 32 \
+            --algorithms genpo genpo_with_symmetry ppo_with_symmetry --out runs/variants/cartpole_symmetry \
+            -- agent.save_interval=10
+        .venv/bin/python bench/asymmetry.py --task Isaac-Cartpole runs/variants/cartpole_symmetry
     fi
     # Issue 20 (GenPO that can sharpen). Every GenPO run names its base_scale and entropy_form, so a later change of the
     # package defaults cannot change a run that resumes. Ant-Direct: 512 envs x 32 steps x 306 its = 5.0 M env steps.
