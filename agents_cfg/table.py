@@ -237,12 +237,8 @@ def task_row(key_or_id: str) -> TaskRow:
 
 @dataclass(frozen=True)
 class VariantRow:
-    """A GenPO agent variant (symmetry, recurrent) on a task id of :data:`TASKS` that has the stock variant.
-
-    Its config is the task's GenPO config (:data:`TASKS` row, paper settings) with the stock variant's addition:
-    the stock ``symmetry_cfg`` (``genpo_with_symmetry``) or the stock memory, ``RNNModel`` actor and critic with the
-    stock ``rnn_*`` keys (``genpo_recurrent``).
-    """
+    """A GenPO agent variant (symmetry, recurrent) on a task id of :data:`TASKS` that has the stock variant: the
+    task's GenPO config plus the stock ``symmetry_cfg`` or the stock memory (:mod:`agents_cfg.variant_tasks`)."""
 
     agent: str
     """The variant agent's name in :data:`isaaclab_tasks_ext.agents.AGENTS` (``genpo_with_symmetry``, ...)."""
