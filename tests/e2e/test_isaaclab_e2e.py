@@ -7,6 +7,7 @@ kernels, ~100 s); deselect with ``-m "not e2e"``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import subprocess
@@ -35,6 +36,8 @@ CPU = ["--device", "cpu", "agent.device=cpu"]
 TIMEOUT = 900
 SHUTDOWN = 120
 """Seconds a play may take to exit after Ctrl+C before its stack is dumped (see :func:`_play`)."""
+CTRL_C_EVERY = 60
+"""Seconds between Ctrl+C's while a play has not exited (a Ctrl+C inside the simulator's step can be lost)."""
 
 
 @pytest.fixture(scope="module")
@@ -56,10 +59,13 @@ def _play(args: list[str], cwd: Path, env: dict[str, str], log: str, seconds: fl
     """Run a play command until its playback loop has stepped for ``seconds``, then Ctrl+C it; assert exit 0.
 
     IsaacLab's play loop runs until interrupted (or for a ``--video`` clip, which needs a renderer); it catches
-    KeyboardInterrupt and exits normally. Once in CI (the fpo_paper play) it did not exit
-    within 120 s of the Ctrl+C, at a place not recorded: a play still running :data:`SHUTDOWN` s after it is sent SIGABRT, which makes
-    Python's faulthandler print every thread's stack into the log. A hang inside IsaacLab's ``close`` is then
-    reported as a warning (playback itself worked); a hang anywhere else fails the test with that stack.
+    KeyboardInterrupt and exits normally. A Ctrl+C can be lost: twice a play did not exit within 120 s of it, and the
+    stack the second time (on a loaded 2-core machine) was still inside the simulator's step (mujoco_warp's collision
+    pass, called from ``run_playback``), so the KeyboardInterrupt never reached the loop. As a user would, the helper
+    presses Ctrl+C again every :data:`CTRL_C_EVERY` s. A play still running :data:`SHUTDOWN` s after the first is sent
+    SIGABRT, which makes Python's faulthandler print every thread's stack into the log. A hang inside IsaacLab's
+    ``close`` is then reported as a warning (playback itself worked); a hang anywhere else fails the test with that
+    stack.
     """
     with open(cwd / log, "w") as out:
         # a shell that starts jobs in the background makes them ignore SIGINT: give play the default handler back
@@ -80,10 +86,13 @@ def _play(args: list[str], cwd: Path, env: dict[str, str], log: str, seconds: fl
                 )
             time.sleep(1.0)
         time.sleep(seconds)
-        proc.send_signal(signal.SIGINT)
-        try:
-            rc = proc.wait(timeout=SHUTDOWN)
-        except subprocess.TimeoutExpired:
+        rc, presses = None, 0
+        while rc is None and presses < SHUTDOWN // CTRL_C_EVERY:
+            proc.send_signal(signal.SIGINT)
+            presses += 1
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                rc = proc.wait(timeout=CTRL_C_EVERY)
+        if rc is None:
             proc.send_signal(signal.SIGABRT)  # faulthandler prints the stacks, then the process aborts
             proc.wait(timeout=60)
             text = (cwd / log).read_text()
@@ -96,6 +105,9 @@ def _play(args: list[str], cwd: Path, env: dict[str, str], log: str, seconds: fl
             )
             return text
     text = (cwd / log).read_text()
+    if rc != 0 and presses > 1 and re.search(r"line \d+,? in close", text[text.rfind("Traceback") :]):
+        warnings.warn(f"{' '.join(args)}: IsaacLab's close was slow; the second Ctrl+C ended it", stacklevel=2)
+        return text
     assert rc == 0, f"{' '.join(args)} exited {rc}:\n{text[-4000:]}"
     return text
 
