@@ -65,7 +65,8 @@ def split_genpo_kwargs(kwargs: dict, symmetry: bool = False) -> tuple[dict, dict
     Returns:
         GenPO's keywords and PPO's keywords.
     """
-    check_unsupported(None if symmetry else kwargs.get("symmetry_cfg"), kwargs.get("use_mixed_precision", False))
+    who = "GenPO" if symmetry else "GenPO (rsl-rl-lib 3.x adapter; symmetry works under rsl-rl-lib 5.x)"
+    check_unsupported(None if symmetry else kwargs.get("symmetry_cfg"), kwargs.get("use_mixed_precision", False), who)
     from genpo_rsl.algorithms.genpo import GenPOCore  # the settings are init_genpo's keywords
 
     names = accepted_keys(GenPOCore.init_genpo)
