@@ -68,3 +68,17 @@ def test_cnn_actor_keys_are_checked() -> None:
     cfg["actor"]["cnn_cfgg"] = {}
     with pytest.raises(ValueError, match=r"unknown key\(s\) \['cnn_cfgg'\] in 'actor'.*'cnn_cfg'"):
         OnPolicyRunner(ImageReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
+
+
+def test_share_cnn_encoders_without_cnn_models_or_image_groups_is_named() -> None:
+    cfg = image_train_cfg(share_cnn_encoders=True)
+    cfg["actor"] = {**cfg["actor"], "class_name": "genpo_rsl:GenPOActor"}
+    cfg["actor"].pop("cnn_cfg")
+    with pytest.raises(
+        ValueError, match=r"share_cnn_encoders=True needs CNN models, but the actor is 'genpo_rsl:GenPOActor'"
+    ):
+        OnPolicyRunner(ImageReachEnv(num_envs=8), cfg, log_dir=None, device="cpu")
+    no_images = image_train_cfg(share_cnn_encoders=True)
+    no_images["obs_groups"] = {"actor": ["policy"], "critic": ["policy"]}
+    with pytest.raises(ValueError, match="No 2D observations are provided"):  # rsl_rl's CNNModel says it
+        OnPolicyRunner(ImageReachEnv(num_envs=8), no_images, log_dir=None, device="cpu")
