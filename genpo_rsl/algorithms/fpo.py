@@ -108,6 +108,7 @@ class FPO(UpdateLoop, PPO):
         """Build as PPO does, after checking the config keys (unknown keys are named)."""
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO) | {"class_name", "share_cnn_encoders", "rnd_cfg", "symmetry_cfg"}
+        allowed |= {"use_mixed_precision"}  # refused when True; rsl-rl-lib 5.4's PPO does not take it
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
         if cfg["algorithm"].get("share_cnn_encoders"):
             check_shared_cnns("FPO", cfg, "genpo_rsl:FPOCNNActor")

@@ -84,6 +84,7 @@ class GenPO(GenPOCore, PPO):
         """Build as PPO does, after checking the config keys; the storage holds the 2d dummy action."""
         alg_class = resolve_callable(cfg["algorithm"]["class_name"])
         allowed = accepted_keys(alg_class, PPO, GenPOCore.init_genpo) | {"class_name", "share_cnn_encoders", "rnd_cfg"}
+        allowed |= {"use_mixed_precision"}  # refused when True; rsl-rl-lib 5.4's PPO does not take it
         check_keys(alg_class.__name__, "algorithm", cfg["algorithm"], allowed)
         if cfg["algorithm"].get("share_cnn_encoders"):
             check_shared_cnns("GenPO", cfg, "genpo_rsl:GenPOCNNActor")

@@ -9,16 +9,31 @@ rank 0's new rate broadcast).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import torch
 import torch.nn as nn
+from tensordict import TensorDict
 
 from genpo_rsl.algorithms.objective import adapted_learning_rate
 
 Batch = TypeVar("Batch")
 Terms = dict[str, torch.Tensor]
+
+
+@contextmanager
+def normalizers_frozen(*models: object) -> Iterator[None]:
+    """Make ``update_normalization`` of each model (``None`` entries skipped) a no-op inside the block."""
+    frozen = [m for m in models if m is not None]
+    for model in frozen:
+        object.__setattr__(model, "update_normalization", lambda *args, **kwargs: None)
+    try:
+        yield
+    finally:
+        for model in frozen:
+            object.__delattr__(model, "update_normalization")
 
 
 def step_rows(t: torch.Tensor) -> torch.Tensor:
@@ -56,6 +71,19 @@ class UpdateLoop:
         if self.actor.is_recurrent or self.critic.is_recurrent:
             return self.storage.recurrent_mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
         return self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
+
+    def process_env_step(
+        self, obs: TensorDict, rewards: torch.Tensor, dones: torch.Tensor, extras: dict[str, torch.Tensor]
+    ) -> None:
+        """Record the step as the installed PPO does, but leave the observation normalizers to the update.
+
+        rsl-rl-lib 5.5 updates them once per iteration, after the update; 5.4 (mjlab's pin) at every step, which would
+        change the normalized observation of a stored action before the update, so that the first minibatch no
+        longer sees the rollout policy (GenPO: ``F⁻¹(ã) ≠ z``, ratio ≠ 1). The algorithms here update them once per
+        iteration after the epochs, under either release.
+        """
+        with normalizers_frozen(self.actor, self.critic, getattr(self, "rnd", None)):
+            super().process_env_step(obs, rewards, dones, extras)  # type: ignore[misc]
 
     def run_epochs(
         self, minibatches: Iterable[Batch], minibatch_loss: Callable[[Batch, bool], tuple[torch.Tensor, Terms]]

@@ -304,3 +304,30 @@ def test_mixed_precision_is_refused_and_why() -> None:
         with torch.autocast("cpu", dtype=torch.bfloat16):
             error16 = (flow.inverse(dummy, obs).float() - z).abs().max().item()
     assert error32 < 1e-5 and error16 > 100 * error32
+
+
+@pytest.mark.parametrize("algorithm", ["genpo", "fpo"])
+def test_normalizers_update_once_per_iteration_even_where_ppo_updates_them_per_step(monkeypatch, algorithm) -> None:
+    """rsl-rl-lib 5.4 (mjlab's pin) updates the normalizers in ``process_env_step``; 5.5 after the update. With a
+    5.4-style ``process_env_step`` patched in, the flow algorithms still see the rollout policy at the first
+    minibatch (GenPO: round trip exact; FPO++: ratio 1) and count each rollout observation once."""
+    from rsl_rl.algorithms import PPO
+
+    stock = PPO.process_env_step
+
+    def per_step(self, obs, rewards, dones, extras):  # what rsl-rl-lib 5.4.2 does first
+        self.actor.update_normalization(obs)
+        self.critic.update_normalization(obs)
+        stock(self, obs, rewards, dones, extras)
+
+    monkeypatch.setattr(PPO, "process_env_step", per_step)
+    cfg = train_cfg(algorithm)
+    cfg["actor"]["obs_normalization"] = cfg["critic"]["obs_normalization"] = True
+    torch.manual_seed(0)
+    runner = OnPolicyRunner(PointReachEnv(num_envs=64), cfg, log_dir=None, device="cpu")
+    collect(runner)
+    losses = runner.alg.update()
+    first = losses["roundtrip_error"] if algorithm == "genpo" else losses["ratio_first_minibatch"]
+    assert first < 1e-4, first
+    steps = runner.cfg["num_steps_per_env"] * runner.env.num_envs
+    assert int(runner.alg.actor.obs_normalizer.count) == steps  # once per rollout observation
