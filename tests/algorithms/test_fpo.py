@@ -259,6 +259,7 @@ def test_weight_decay_and_fixed_schedule() -> None:
 
 def test_published_settings_config_trains_on_the_toy_env() -> None:
     """``--agent fpo_paper``'s algorithm section (Ant-Direct) in the stock runner: AdamW, fixed rate, EMA deployed."""
+    pytest.importorskip("isaaclab_rl")  # the IsaacLab agent configs (absent where only rsl_rl is installed)
     from agents_cfg.fpo_paper_tasks import AntDirectFPOPaperRunnerCfg
     from agents_cfg.runner_dict import to_runner_dict
 
