@@ -66,6 +66,8 @@ def main() -> None:
     by_algorithm: dict[str, list[float]] = defaultdict(list)
     for output in args.outputs:
         for run_dir in sorted(glob.glob(os.path.join(output, "runs", "*_seed*"))):
+            if not run_checkpoints(run_dir):
+                continue  # not started yet
             algorithm = re.sub(r"_seed\d+$", "", os.path.basename(run_dir))
             actor = final_actor(run_dir, args.obs_dim, args.num_actions)
             obs = TensorDict({"policy": args.scale * states}, batch_size=[args.states])
