@@ -44,7 +44,7 @@ def final_actor(run_dir: str, obs_dim: int, num_actions: int) -> torch.nn.Module
         agent = yaml.full_load(f)  # IsaacLab writes tuples
     actor_cfg = dict(agent["actor"])
     actor_class = resolve_callable(actor_cfg.pop("class_name"))
-    groups = agent["obs_groups"]["actor"]
+    groups = (agent.get("obs_groups") or {}).get("actor") or ["policy"]  # empty: rsl_rl's default, the policy group
     obs = TensorDict({group: torch.zeros(1, obs_dim) for group in groups}, batch_size=[1])
     actor = actor_class(obs, {"actor": groups}, "actor", num_actions, **actor_cfg)
     actor.load_state_dict(torch.load(path, map_location="cpu", weights_only=False)["actor_state_dict"])
