@@ -59,7 +59,8 @@ def register(import_tasks: bool = True) -> RegistrationReport:
         for row in variant_rows(agent.name) if agent.variant else TASKS:
             spec = gym.registry.get(row.task_id)
             if spec is None:
-                report.missing += [] if row.task_id in report.missing else [row.task_id]
+                if row.task_id not in report.missing:  # several agents register on one id
+                    report.missing.append(row.task_id)
                 continue
             entry_point = agent.entry_point(row)
             for key in agent.gym_keys:

@@ -12,7 +12,7 @@ from tensordict import TensorDict
 
 from genpo_rsl.algorithms.genpo_args import check_unsupported
 from genpo_rsl.algorithms.objective import value_loss
-from genpo_rsl.algorithms.update_loop import UpdateLoop, step_rows
+from genpo_rsl.algorithms.update_loop import UpdateLoop, step_condition, step_rows
 from genpo_rsl.models.fpo_actor import FPOHead
 from genpo_rsl.modules.cfm import TRUST_REGIONS, fpo_surrogate
 from genpo_rsl.modules.ema import PolicyEMA
@@ -171,7 +171,7 @@ class FPO(UpdateLoop, PPO):
         kl = ((ratio - 1.0) - log_ratio.detach()).mean()
         self.adapt_learning_rate(kl)
         surrogate = fpo_surrogate(log_ratio, advantages, self.clip_param, self.trust_region)
-        values = step_rows(self.critic(batch.observations, masks=batch.masks, hidden_state=batch.hidden_states[1]))
+        values = self.critic_rows(batch.observations, batch.masks, batch.hidden_states[1])  # type: ignore[arg-type]
         old_values, returns = step_rows(batch.values), step_rows(batch.returns)  # type: ignore[arg-type]
         v_loss = value_loss(values, old_values, returns, self.clip_param, self.use_clipped_value_loss)
         clipped = ((ratio - 1.0).abs() > self.clip_param).float().mean()
@@ -186,8 +186,7 @@ class FPO(UpdateLoop, PPO):
 
     def batch_condition(self, batch: RolloutStorage.Batch) -> torch.Tensor:
         """Return the flow's conditioning ``[B, c]`` of the minibatch, one row per step (recurrent: ``[T, n]``)."""
-        cond = self.actor.flow_condition(batch.observations, batch.masks, batch.hidden_states[0])  # type: ignore[arg-type]
-        return step_rows(cond)
+        return step_condition(self.actor, batch.observations, batch.masks, batch.hidden_states[0])  # type: ignore[arg-type]
 
     def get_policy(self) -> FPOHead:
         """Return the deployed policy: the live actor, or after the EMA's warm-up a frozen copy with its weights."""

@@ -22,7 +22,7 @@ from tensordict import TensorDict
 
 from genpo_rsl.algorithms.health import GuardedRun, HealthGuard
 from genpo_rsl.algorithms.objective import ObjectiveCfg, genpo_loss
-from genpo_rsl.algorithms.update_loop import UpdateLoop
+from genpo_rsl.algorithms.update_loop import UpdateLoop, step_condition
 from genpo_rsl.modules.cuda_graphs import FlowGraphs, minibatch_passes
 from genpo_rsl.modules.policy import FlowPolicy
 from genpo_rsl.utils.precision import flow_precision
@@ -49,6 +49,11 @@ class Minibatch:
     """Recurrent models: the actor's and the critic's hidden states at the trajectories' starts."""
     copies: int = 1
     """Symmetry augmentation: the rows are ``copies`` blocks, the original rows first (``old_latent``: those only)."""
+
+    @property
+    def original_rows(self) -> int:
+        """Return how many leading rows are the rollout's own (the rest are mirrored copies)."""
+        return self.dummy_actions.shape[0] // self.copies
 
 
 class GenPOCore(UpdateLoop, GuardedRun, metaclass=ABCMeta):
@@ -197,7 +202,7 @@ class GenPOCore(UpdateLoop, GuardedRun, metaclass=ABCMeta):
         """
         log_prob, z, gap, entropy = self.flow_passes(batch, self.batch_condition(batch))
         self.health.check({"new log-probs of the update": log_prob.detach()})
-        n = log_prob.shape[0] // batch.copies  # the KL and the round trip on the original rows, as PPO's KL
+        n = batch.original_rows  # the KL and the round trip on the original rows, as PPO's KL
         kl = log_prob.new_zeros(()) if first else (batch.old_log_prob[:n] - log_prob[:n].detach()).mean()
         self.adapt_learning_rate(kl)
         values = self.critic_values(batch)
@@ -223,9 +228,7 @@ class GenPOCore(UpdateLoop, GuardedRun, metaclass=ABCMeta):
 
     def batch_condition(self, batch: Minibatch) -> torch.Tensor:
         """Return the flow's conditioning ``[B, c]``, one row per step (a recurrent model's ``[T, n]`` flattened)."""
-        if batch.masks is None:
-            return self.flow_policy.flow_condition(batch.obs)
-        return self.flow_policy.flow_condition(batch.obs, batch.masks, batch.hidden_states[0]).flatten(0, -2)
+        return step_condition(self.flow_policy, batch.obs, batch.masks, batch.hidden_states[0])
 
     def flow_passes(self, batch: Minibatch, cond: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """Return ``(log π(ã|s), F⁻¹(ã), x_N − y_N, H(ã|s))``: the stored actions' likelihood, the gap of fresh

@@ -141,7 +141,7 @@ class GenPO(GenPOCore, PPO):
 
     def critic_values(self, batch: Minibatch) -> torch.Tensor:
         """Return the critic's values of the minibatch's steps (rows)."""
-        return self.critic(batch.obs, masks=batch.masks, hidden_state=batch.hidden_states[1]).flatten(0, -2)
+        return self.critic_rows(batch.obs, batch.masks, batch.hidden_states[1])
 
     def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         """Return the symmetry mirror loss times its coefficient (``use_mirror_loss``); log it as ``symmetry``."""
@@ -154,7 +154,7 @@ class GenPO(GenPOCore, PPO):
     def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
         """Train RND (if configured) on the minibatch, as PPO does."""
         if self.rnd:
-            rnd_loss = self.rnd.compute_loss(batch.obs[: batch.dummy_actions.shape[0] // batch.copies])
+            rnd_loss = self.rnd.compute_loss(batch.obs[: batch.original_rows])
             self.rnd.optimizer.zero_grad()
             rnd_loss.backward()
             terms["rnd"] = rnd_loss.detach()

@@ -78,8 +78,7 @@ def mirror_loss(symmetry: Symmetry, actor: nn.Module, batch: Minibatch) -> torch
     Returns:
         The loss, detached unless ``use_mirror_loss`` (then it is only logged), as rsl_rl returns it.
     """
-    original = batch.dummy_actions.shape[0] // batch.copies
-    return symmetry.compute_loss(actor, SimpleNamespace(observations=batch.obs), original)  # type: ignore[arg-type]
+    return symmetry.compute_loss(actor, SimpleNamespace(observations=batch.obs), batch.original_rows)  # type: ignore[arg-type]
 
 
 @torch.no_grad()

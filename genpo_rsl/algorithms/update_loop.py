@@ -41,6 +41,25 @@ def step_rows(t: torch.Tensor) -> torch.Tensor:
     return t.flatten(0, -2)
 
 
+def step_condition(
+    actor: nn.Module, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: object = None
+) -> torch.Tensor:
+    """Return a flow actor's conditioning of a minibatch, one row per step ``[B, c]``.
+
+    Args:
+        actor: The flow actor (its ``flow_condition``).
+        obs: The minibatch's observations (padded ``[T, n_traj]`` with ``masks``).
+        masks: A recurrent minibatch's trajectory masks, or ``None``.
+        hidden_state: The actor's hidden state at the trajectories' starts (recurrent minibatch).
+
+    Returns:
+        The conditioning; a recurrent minibatch's ``[T, n, c]`` flattened to rows.
+    """
+    if masks is None:
+        return actor.flow_condition(obs)
+    return step_rows(actor.flow_condition(obs, masks, hidden_state))
+
+
 class UpdateLoop:
     """Mixed in before rsl_rl's ``PPO``: the update's minibatch loop and the learning-rate rule.
 
@@ -72,17 +91,34 @@ class UpdateLoop:
             return self.storage.recurrent_mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
         return self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
 
+    def critic_rows(
+        self, obs: TensorDict, masks: torch.Tensor | None = None, hidden_state: object = None
+    ) -> torch.Tensor:
+        """Return the critic's values with gradient, one row per step ``[B, 1]`` (a recurrent minibatch flattened).
+
+        Args:
+            obs: The minibatch's observations.
+            masks: A recurrent minibatch's trajectory masks, or ``None``.
+            hidden_state: The critic's hidden state at the trajectories' starts (recurrent minibatch).
+
+        Returns:
+            The values.
+        """
+        return step_rows(self.critic(obs, masks=masks, hidden_state=hidden_state))
+
     def process_env_step(
         self, obs: TensorDict, rewards: torch.Tensor, dones: torch.Tensor, extras: dict[str, torch.Tensor]
     ) -> None:
         """Record the step as the installed PPO does, but leave the observation normalizers to the update.
 
-        rsl-rl-lib 5.5 updates them once per iteration, after the update; 5.4 (mjlab's pin) at every step, which would
-        change the normalized observation of a stored action before the update, so that the first minibatch no
+        rsl-rl-lib 5.5 updates them once per iteration, after the update; 5.4 (mjlab's pin) and 3.x at every step, which
+        would change the normalized observation of a stored action before the update, so that the first minibatch no
         longer sees the rollout policy (GenPO: ``F⁻¹(ã) ≠ z``, ratio ≠ 1). The algorithms here update them once per
-        iteration after the epochs, under either release.
+        iteration after the epochs, with all rollout observations (the same statistics), under every release. The
+        models are 5.x's ``actor`` and ``critic`` or 3.x's ``policy``, and RND's where configured.
         """
-        with normalizers_frozen(self.actor, self.critic, getattr(self, "rnd", None)):
+        models = (getattr(self, name, None) for name in ("actor", "critic", "policy", "rnd"))
+        with normalizers_frozen(*models):
             super().process_env_step(obs, rewards, dones, extras)  # type: ignore[misc]
 
     def run_epochs(

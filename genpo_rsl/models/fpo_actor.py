@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import torch
 from rsl_rl.models import CNNModel, MLPModel, RNNModel
-from tensordict import TensorDict
 
 from genpo_rsl.models.flow_model import FlowModel, HeadSizes
 from genpo_rsl.modules.cfm import FlowMatchingPolicy
@@ -63,19 +62,16 @@ class FPOHead(FlowModel):
         time = (time_embed_dim, time_hidden_dims, time_embedding)
         return FlowMatchingPolicy(VelocityField.build(*head, *time), num_flow_steps)
 
-    def measure_spread(self, obs: TensorDict) -> torch.Tensor:
+    def measure_spread_at(self, cond: torch.Tensor) -> torch.Tensor:
         """Set and return the std of sampled actions over fresh noise for a fixed state, per dimension.
 
         Args:
-            obs: The observations (the first :data:`~genpo_rsl.modules.policy.SPREAD_STATES` are used).
+            cond: The flow's conditioning ``[B, c]`` (its first :data:`~genpo_rsl.modules.policy.SPREAD_STATES` rows
+                are used).
 
         Returns:
             The std ``[d]`` (also stored as ``action_spread``).
         """
-        return self.measure_spread_at(self.flow_condition(obs[:SPREAD_STATES]))
-
-    def measure_spread_at(self, cond: torch.Tensor) -> torch.Tensor:
-        """:meth:`measure_spread` on the flow's conditioning ``cond`` ``[B, c]`` (its first rows)."""
         self.action_spread = per_state_std(self.flow.sample_action, cond[:SPREAD_STATES])
         return self.action_spread
 

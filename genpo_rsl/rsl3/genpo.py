@@ -105,24 +105,6 @@ class GenPO(GenPOCore, PPO):
         self.transition.observations = obs
         return self.policy.env_action(dummy)
 
-    def process_env_step(
-        self, obs: TensorDict, rewards: torch.Tensor, dones: torch.Tensor, extras: dict[str, torch.Tensor]
-    ) -> None:
-        """Record the step as PPO does, but leave the observation normalizers to :meth:`finish_update`.
-
-        Stock 3.x PPO updates them at every step, so the normalized observation of a stored action changes before
-        the update and ``F⁻¹(ã)`` no longer gives back the rollout latent (ratio ≠ 1 at the first minibatch).
-        Updating once per iteration with all rollout observations gives the same statistics, without that bias.
-        """
-        self.transition.rewards = rewards.clone()
-        self.transition.dones = dones
-        if "time_outs" in extras:
-            time_outs = extras["time_outs"].unsqueeze(1).to(self.device)
-            self.transition.rewards += self.gamma * torch.squeeze(self.transition.values * time_outs, 1)
-        self.storage.add_transitions(self.transition)
-        self.transition.clear()
-        self.policy.reset(dones)
-
     # -- the core's adapter hooks --------------------------------------------------------------------------------
 
     def minibatches(self) -> Iterator[Minibatch]:

@@ -14,7 +14,25 @@ from rsl_rl.env import VecEnv
 from tensordict import TensorDict
 
 
-class PointReachEnv(VecEnv):
+class EpisodeReturns(VecEnv):
+    """A toy ``VecEnv`` that records the return of every finished episode in ``completed_returns``."""
+
+    completed_returns: list[float]
+
+    def mean_recent_return(self, n: int = 200) -> float:
+        """Return the mean of the last ``n`` completed episode returns.
+
+        Args:
+            n: How many of the most recent returns to average.
+
+        Returns:
+            The mean (0 before the first episode ends).
+        """
+        recent = self.completed_returns[-n:]
+        return sum(recent) / max(len(recent), 1)
+
+
+class PointReachEnv(EpisodeReturns):
     """Vectorized point-reaching task on the CPU, deterministic given ``seed``.
 
     Args:
@@ -63,18 +81,6 @@ class PointReachEnv(VecEnv):
         self._reset(dones)
         extras = {"time_outs": dones.clone(), "log": {"mean_distance": -reward.mean()}}
         return self.get_observations(), reward, dones.long(), extras
-
-    def mean_recent_return(self, n: int = 200) -> float:
-        """Return the mean of the last ``n`` completed episode returns.
-
-        Args:
-            n: How many of the most recent returns to average.
-
-        Returns:
-            The mean (0 before the first episode ends).
-        """
-        recent = self.completed_returns[-n:]
-        return sum(recent) / max(len(recent), 1)
 
     def state_dict(self) -> dict:
         """Return the full state (for exact resume tests)."""
@@ -161,7 +167,7 @@ class ImageReachEnv(PointReachEnv):
         return TensorDict({"policy": self.position.clone(), "goal_image": image}, batch_size=[self.num_envs])
 
 
-class CueRecallEnv(VecEnv):
+class CueRecallEnv(EpisodeReturns):
     """A memory task: a cue ``c ∈ {−1, +1}`` is shown at an episode's first step only, and every step pays ``−(a − c)²``.
 
     Observation ``policy = [c·1{t=0}, 1{t=0}]``, action ``a ∈ R`` clipped to ``[−1, 1]``, episodes of
@@ -209,10 +215,6 @@ class CueRecallEnv(VecEnv):
         self.cue[dones] = torch.randint(0, 2, (n,), generator=self.generator).float() * 2 - 1
         self.episode_length_buf[dones], self.episode_return[dones] = 0, 0.0
         return self.get_observations(), reward, dones.long(), {"time_outs": dones.clone()}
-
-    def mean_recent_return(self, n: int = 200) -> float:
-        """Return the mean of the last ``n`` completed episode returns (0 before the first episode ends)."""
-        return PointReachEnv.mean_recent_return(self, n)  # type: ignore[arg-type]
 
     def state_dict(self) -> dict:
         """Return the full state (for exact resume tests)."""
