@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up: creates .venv (Python 3.12) and installs `-e .[isaaclab,test]` when missing or stale.
-# `--rsl-rl 3` sets up .venv-rsl3 (Python 3.11, rsl-rl-lib 3.1.2) instead: see scripts/setup_rsl3.sh.
+# `--rsl-rl 3` sets up .venv-rsl3 (Python 3.11, rsl-rl-lib 3.1.2) instead, `--mjlab` sets up .venv-mjlab (Python 3.11,
+# mjlab 1.6.0, rsl-rl-lib 5.4.2): see scripts/setup_pinned.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -8,11 +9,12 @@ case "${1:-}" in
     --rsl-rl|--rsl-rl=*)
         major="${1#--rsl-rl}"; major="${major#=}"; [ -n "$major" ] || major="${2:-}"
         case "$major" in
-            3) exec bash scripts/setup_rsl3.sh ;;
+            3) exec bash scripts/setup_pinned.sh rsl3 ;;
             5) ;;
             *) echo "setup: --rsl-rl ${major:-(missing)} is invalid; allowed: 3 (rsl-rl-lib 3.x, .venv-rsl3) or 5 (default)" >&2; exit 2 ;;
         esac ;;
-    *) echo "setup: unknown argument '$1'; allowed: --rsl-rl 3 | --rsl-rl 5" >&2; exit 2 ;;
+    --mjlab) exec bash scripts/setup_pinned.sh mjlab ;;
+    *) echo "setup: unknown argument '$1'; allowed: --rsl-rl 3 | --rsl-rl 5 | --mjlab" >&2; exit 2 ;;
 esac
 VENV="${GENPO_VENV:-.venv}"
 

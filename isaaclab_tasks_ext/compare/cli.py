@@ -23,6 +23,12 @@ evaluations the curves carry the eval returns, the plot shows them as dashed lin
     genpo-compare --task Isaac-Cartpole-Direct --seeds 3 --num_envs 256 --max_iterations 150 --out runs/cartpole
     genpo-compare --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 300 --eval_every 10 \\
         --out runs/ant -- agent.save_interval=10
+
+An mjlab task id (``Mjlab-...``, in ``.venv-mjlab``) trains through mjlab's own ``train`` instead, with mjlab flags
+after ``--`` (:mod:`mjlab_tasks_ext.compare`):
+
+    genpo-compare --task Mjlab-Cartpole-Balance --seeds 3 --num_envs 64 --max_iterations 40 \\
+        --algorithms genpo ppo ppo_matched --eval_every 10 --out runs/mjlab_cartpole -- --agent.save-interval 10
 """
 
 from __future__ import annotations
@@ -100,18 +106,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.eval_episodes < 1:
         parser.error(f"--eval_episodes {args.eval_episodes} is invalid; allowed: an integer >= 1 (one per environment)")
     args.extra = extra
+    if is_mjlab(args.task):
+        from mjlab_tasks_ext.compare import check_algorithms
+
+        try:
+            check_algorithms(args.task, args.algorithms)
+        except ValueError as error:
+            parser.error(str(error))
     return args
 
 
 def overrides(args: argparse.Namespace, algorithm: str) -> list[str]:
-    """Return the Hydra overrides of one run: the algorithm's own, then ``--`` extras, then ``--<name>_override``."""
-    return [*get_agent(algorithm).overrides, *args.extra, *getattr(args, f"{algorithm}_override", [])]
+    """Return the Hydra overrides of one run: the algorithm's own, then ``--`` extras, then ``--<name>_override``
+    (on mjlab: the ``--`` extras and ``--<name>_override`` values, which are mjlab flags)."""
+    own = [] if is_mjlab(args.task) else list(get_agent(algorithm).overrides)
+    return [*own, *args.extra, *getattr(args, f"{algorithm}_override", [])]
+
+
+def is_mjlab(task: str) -> bool:
+    """Return whether ``task`` is an mjlab task id (trained through :mod:`mjlab_tasks_ext.compare`)."""
+    return task.startswith("Mjlab-")
 
 
 def train_command(
     args: argparse.Namespace, algorithm: str, seed: int, resume: tuple[str, int] | None = None
 ) -> list[str]:
     """Return IsaacLab's own train command for one run; ``resume = (checkpoint, k)`` continues after iteration k."""
+    if is_mjlab(args.task):
+        from mjlab_tasks_ext.compare import train_command as mjlab_train_command
+
+        return mjlab_train_command(args, algorithm, seed, overrides(args, algorithm), resume)
     isaaclab = shutil.which("isaaclab", path=os.path.dirname(sys.executable)) or "isaaclab"
     return [
         isaaclab,
@@ -133,6 +157,10 @@ def run_args(args: argparse.Namespace, algorithm: str, seed: int) -> list[str]:
     Task, agent, seed, device, callback and the run's Hydra overrides (:func:`overrides`): play builds the same agent
     config as training, so that a checkpoint with extra modules (e.g. ``agent.actor.learn_base_scale=true``) loads.
     """
+    if is_mjlab(args.task):
+        from mjlab_tasks_ext.compare import play_args
+
+        return play_args(args, algorithm)
     return [
         "--task",
         args.task,
@@ -240,7 +268,9 @@ def main(argv: list[str] | None = None) -> None:
         else:
             run_one(args, algorithm, seed, run_dir, label)
         if args.eval_every is not None:
-            evaluate_run(run_dir, run_args(args, algorithm, seed), args.eval_every, args.eval_episodes, label)
+            module = "mjlab_tasks_ext.compare" if is_mjlab(args.task) else None
+            play_args = run_args(args, algorithm, seed)
+            evaluate_run(run_dir, play_args, args.eval_every, args.eval_episodes, label, module=module)
         per_iteration[algorithm] = steps_per_iteration(run_dir, args.num_envs)
         curves.append(read_curve(run_dir, algorithm, seed, per_iteration[algorithm]))
     header = (

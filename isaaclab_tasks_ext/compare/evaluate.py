@@ -109,7 +109,9 @@ def eval_checkpoints(run_dir: str, every: int) -> tuple[list[tuple[int, str]], l
     return [(k, found[k]) for k in sorted(found) if k % every == 0 or k == final], missing
 
 
-def evaluate_run(run_dir: str, play_args: list[str], every: int, episodes: int, label: str) -> dict[int, dict]:
+def evaluate_run(
+    run_dir: str, play_args: list[str], every: int, episodes: int, label: str, module: str | None = None
+) -> dict[int, dict]:
     """Evaluate the run's checkpoints (:func:`eval_checkpoints`) not yet in ``eval.json``; return all results.
 
     Args:
@@ -119,6 +121,8 @@ def evaluate_run(run_dir: str, play_args: list[str], every: int, episodes: int, 
         every: Evaluate ``model_<k>.pt`` with ``k`` a multiple of ``every`` (and the final checkpoint).
         episodes: Episodes per checkpoint: the first episode of each of ``episodes`` environments.
         label: Prefix of the progress lines.
+        module: The module run with ``python -m`` for one checkpoint (default: this one, IsaacLab's play;
+            ``mjlab_tasks_ext.compare`` for mjlab).
     """
     results = read_eval(run_dir)
     wanted, missing = eval_checkpoints(run_dir, every)
@@ -133,7 +137,7 @@ def evaluate_run(run_dir: str, play_args: list[str], every: int, episodes: int, 
     )
     for index, (k, path) in enumerate(todo, 1):
         start = time.time()
-        results[k] = episode_stats(play_checkpoint(run_dir, path, play_args, episodes))
+        results[k] = episode_stats(play_checkpoint(run_dir, path, play_args, episodes, module or MODULE))
         write_json(os.path.join(run_dir, EVAL_FILE), {str(i): results[i] for i in sorted(results)})
         print(
             f"{label}: eval model_{k}.pt ({index}/{len(todo)}): return {results[k]['mean']:.2f} ± "
@@ -143,12 +147,15 @@ def evaluate_run(run_dir: str, play_args: list[str], every: int, episodes: int, 
     return results
 
 
-def play_checkpoint(run_dir: str, checkpoint: str, play_args: list[str], episodes: int) -> list[float]:
-    """Play ``checkpoint`` in its own process (output appended to ``eval.log``); return its episode returns."""
+def play_checkpoint(
+    run_dir: str, checkpoint: str, play_args: list[str], episodes: int, module: str = MODULE
+) -> list[float]:
+    """Play ``checkpoint`` in its own process (``python -m module``, output appended to ``eval.log``); return its
+    episode returns."""
     # absolute: the play process runs in run_dir, and run_dir may be given relative to this process's directory
     out = os.path.abspath(os.path.join(run_dir, f"eval_{os.path.basename(checkpoint)}.json"))
     checkpoint = os.path.abspath(checkpoint)
-    command = [sys.executable, "-m", MODULE, "--episodes", str(episodes), "--out", out, "--checkpoint", checkpoint]
+    command = [sys.executable, "-m", module, "--episodes", str(episodes), "--out", out, "--checkpoint", checkpoint]
     command += play_args
     with open(os.path.join(run_dir, "eval.log"), "a") as log:
         log.write(f"$ {' '.join(command)}\n")

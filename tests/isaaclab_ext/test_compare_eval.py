@@ -69,7 +69,8 @@ def test_evaluate_run_writes_eval_json_and_resumes(tmp_path, monkeypatch, capsys
     _checkpoints(run, "a", [0, 1, 2, 3, 4], mtime=1000.0)
     played = []
 
-    def fake_play(run_dir: str, checkpoint: str, play_args: list[str], episodes: int) -> list[float]:
+    def fake_play(run_dir: str, checkpoint: str, play_args: list[str], episodes: int, module: str) -> list[float]:
+        assert module == evaluate.MODULE  # IsaacLab's play (mjlab's runs pass mjlab_tasks_ext.compare)
         k = int(os.path.basename(checkpoint)[len("model_") : -len(".pt")])
         played.append(k)
         assert play_args == ["--task", "T"] and episodes == 2

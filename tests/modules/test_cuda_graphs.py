@@ -56,19 +56,35 @@ def test_bad_value_is_named() -> None:
         make_runner(PointReachEnv(num_envs=8), "cpu", False, allow_tf32=1)
 
 
-def test_genpo_restores_the_callers_tf32_setting() -> None:
-    """GenPO's work runs without TF32 (unless ``allow_tf32``); the global setting IsaacLab chose is left as it was."""
+def tf32_matmuls_on() -> bool:
+    """Whether CUDA matmuls may use TF32, read through the API this torch has (reading the old one after the new one
+    was set raises)."""
+    matmul = torch.backends.cuda.matmul
+    return matmul.fp32_precision == "tf32" if hasattr(matmul, "fp32_precision") else matmul.allow_tf32
+
+
+@pytest.mark.parametrize("caller_api", ["allow_tf32", "fp32_precision"])
+def test_genpo_restores_the_callers_tf32_setting(caller_api: str) -> None:
+    """GenPO's work runs without TF32 (unless ``allow_tf32``); the global setting the caller chose is left as it was,
+    whichever of torch's two APIs set it: ``isaaclab train`` sets ``allow_tf32 = True``, mjlab's ``train`` sets
+    ``fp32_precision = "tf32"`` (torch >= 2.9; reading ``allow_tf32`` after that raises)."""
+    matmul, cudnn = torch.backends.cuda.matmul, torch.backends.cudnn
+    if not hasattr(matmul, caller_api):
+        pytest.skip(f"torch {torch.__version__} has no {caller_api}")
     runner = make_runner(PointReachEnv(num_envs=32), "cpu", False)
     seen = []
-    flow = runner.alg.actor.flow
-    flow.register_forward_pre_hook(lambda *_: seen.append(torch.backends.cuda.matmul.allow_tf32))
-    saved = torch.backends.cuda.matmul.allow_tf32
+    runner.alg.actor.flow.register_forward_pre_hook(lambda *_: seen.append(tf32_matmuls_on()))
+    on = True if caller_api == "allow_tf32" else "tf32"
+    saved = getattr(matmul, caller_api), getattr(cudnn, caller_api)
     try:
-        torch.backends.cuda.matmul.allow_tf32 = True  # what `isaaclab train` sets
+        setattr(matmul, caller_api, on)
+        setattr(cudnn, caller_api, on)
         runner.learn(1)
-        assert seen and not any(seen) and torch.backends.cuda.matmul.allow_tf32
+        assert seen and not any(seen)
+        assert (getattr(matmul, caller_api), getattr(cudnn, caller_api)) == (on, on)
     finally:
-        torch.backends.cuda.matmul.allow_tf32 = saved
+        setattr(matmul, caller_api, saved[0])
+        setattr(cudnn, caller_api, saved[1])
 
 
 def test_on_cpu_the_key_warns_and_runs_eagerly() -> None:

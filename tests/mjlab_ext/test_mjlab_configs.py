@@ -1,0 +1,98 @@
+"""The GenPO mjlab tasks: registered next to every stock task, configs = stock values + the paper row, and built on
+each task's real observation/action sizes (mjlab 1.6.0, rsl-rl-lib 5.4.2)."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import asdict, fields
+
+import pytest
+
+pytest.importorskip("mjlab", reason="mjlab tests; run them with .venv-mjlab (bash scripts/setup.sh --mjlab)")
+
+from mjlab.rl import RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
+from mjlab.tasks.registry import list_tasks, load_rl_cfg
+
+import mjlab_tasks_ext
+from agents_cfg.table import PAPER
+from genpo_rsl.algorithms import GenPO
+from genpo_rsl.algorithms.genpo import GenPOCore
+from genpo_rsl.models import GenPOActor
+from mjlab_tasks_ext.config import GenPOAlgorithmCfg, GenPOModelCfg
+from mjlab_tasks_ext.table import MJLAB_TASKS, genpo_task_id
+
+BUILT = [t for t in MJLAB_TASKS if "Tracking" not in t]
+"""Tasks whose env is built here (tracking needs a motion file from wandb: its config is checked above)."""
+
+
+def test_every_stock_task_has_a_genpo_task_and_registering_twice_adds_nothing() -> None:
+    mjlab_tasks_ext.register()
+    tasks = set(list_tasks())
+    assert {genpo_task_id(t) for t in MJLAB_TASKS} <= tasks
+    assert mjlab_tasks_ext.register() == []
+
+
+@pytest.mark.parametrize("stock_id", sorted(MJLAB_TASKS))
+def test_config_is_the_stock_config_with_the_paper_row(stock_id: str) -> None:
+    mjlab_tasks_ext.register()
+    stock, genpo, row = load_rl_cfg(stock_id), load_rl_cfg(genpo_task_id(stock_id)), PAPER[MJLAB_TASKS[stock_id]]
+    for f in fields(RslRlOnPolicyRunnerCfg):
+        if f.name not in ("actor", "critic", "algorithm", "experiment_name"):
+            assert getattr(genpo, f.name) == getattr(stock, f.name), f.name
+    assert genpo.experiment_name == stock.experiment_name + "_genpo"
+    paper = {"learning_rate": row.learning_rate, "gamma": row.gamma, "entropy_coef": row.entropy_coef}
+    for f in fields(RslRlPpoAlgorithmCfg):
+        want = paper.get(f.name, "genpo_rsl:GenPO" if f.name == "class_name" else getattr(stock.algorithm, f.name))
+        assert getattr(genpo.algorithm, f.name) == want, f.name
+    assert genpo.actor.class_name == "genpo_rsl:GenPOActor" and genpo.actor.distribution_cfg is None
+    assert list(genpo.actor.hidden_dims) == list(genpo.critic.hidden_dims) == list(row.hidden_dims)
+    assert genpo.actor.obs_normalization == stock.actor.obs_normalization
+    assert genpo.critic.obs_normalization == stock.critic.obs_normalization
+    assert genpo.actor.activation == genpo.critic.activation == "mish"
+
+
+def _defaults(fn) -> dict:
+    return {
+        k: p.default for k, p in inspect.signature(fn).parameters.items() if p.default is not inspect.Parameter.empty
+    }
+
+
+def test_genpo_fields_default_to_genpo_rsls_own_defaults() -> None:
+    """Each GenPO key of the mjlab dataclasses has the default the class itself has (so a key left out of the YAML
+    and a key written with its default mean the same)."""
+    actor = _defaults(GenPOActor.__init__)
+    for f in fields(GenPOModelCfg):
+        if f.name in actor and f.name not in ("hidden_dims", "activation", "obs_normalization"):
+            value = getattr(GenPOModelCfg(), f.name)
+            assert (list(value) if isinstance(value, tuple) else value) == actor[f.name], f.name
+    algorithm = {**_defaults(GenPOCore.init_genpo), **_defaults(GenPO.__init__)}
+    extra = [f.name for f in fields(GenPOAlgorithmCfg) if f.name not in {g.name for g in fields(RslRlPpoAlgorithmCfg)}]
+    assert extra, "GenPOAlgorithmCfg adds no field"
+    for name in extra:
+        assert getattr(GenPOAlgorithmCfg(), name) == algorithm[name], name
+
+
+@pytest.mark.parametrize("stock_id", BUILT)
+def test_genpo_builds_on_the_real_task(stock_id: str) -> None:
+    """The stock runner class builds GenPO on the real env: the flow's action size is the env's, and one rollout
+    step gives env actions of the right shape."""
+    import torch
+    from mjlab.envs import ManagerBasedRlEnv
+    from mjlab.rl import MjlabOnPolicyRunner, RslRlVecEnvWrapper
+    from mjlab.tasks.registry import load_env_cfg, load_runner_cls
+
+    mjlab_tasks_ext.register()
+    task_id = genpo_task_id(stock_id)
+    env_cfg, agent_cfg = load_env_cfg(task_id), load_rl_cfg(task_id)
+    env_cfg.scene.num_envs = 2
+    env = RslRlVecEnvWrapper(ManagerBasedRlEnv(cfg=env_cfg, device="cpu"), clip_actions=agent_cfg.clip_actions)
+    try:
+        cfg = asdict(agent_cfg)
+        cfg["logger"] = "tensorboard"
+        runner = (load_runner_cls(task_id) or MjlabOnPolicyRunner)(env, cfg, log_dir=None, device="cpu")
+        assert isinstance(runner.alg, GenPO) and isinstance(runner.alg.actor, GenPOActor)
+        assert runner.alg.actor.flow.action_dim == env.num_actions
+        actions = runner.alg.act(env.get_observations())
+        assert actions.shape == (2, env.num_actions) and torch.isfinite(actions).all()
+    finally:
+        env.close()
