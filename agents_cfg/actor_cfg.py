@@ -46,7 +46,8 @@ class GenPOActorCfg(RslRlMLPModelCfg):
     base_scale: Literal["fixed", "learned", "per_dim", "state"] | None = None
     """Scale σ of the base noise z ~ N(0, diag σ²): "fixed" (the paper's flow), "learned" (one σ), "per_dim" (one σ
     per action dimension) or "state" (σ(s) from a small head, bounded); the log-density stays exact in every mode.
-    None: the package default ("fixed"). See genpo_rsl.modules.base_noise."""
+    None: the package default ("learned", chosen at 5 M env steps on Ant, results §13; "fixed" reproduces the paper).
+    See genpo_rsl.modules.base_noise."""
 
     learn_base_scale: bool | None = None
     """Alias: True is base_scale="learned", False is "fixed" (None: not set)."""

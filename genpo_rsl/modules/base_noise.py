@@ -31,8 +31,8 @@ import torch.nn as nn
 BASE_SCALES = ("fixed", "learned", "per_dim", "state")
 """Modes of the base-noise scale σ (actor key ``base_scale``)."""
 
-DEFAULT_BASE_SCALE = "fixed"
-"""The mode when neither ``base_scale`` nor ``learn_base_scale`` is given (the paper's flow)."""
+DEFAULT_BASE_SCALE = "learned"
+"""The mode when neither ``base_scale`` nor ``learn_base_scale`` is given (``"fixed"`` is the paper's flow)."""
 
 DEFAULT_RANGE = (1e-6, 1e6)
 """σ's clamp range of the parameter modes when ``base_scale_range`` is not given (rsl_rl's ``std_range``)."""

@@ -59,7 +59,7 @@ class GenPOFlow(nn.Module):
         time_hidden_dims: Hidden sizes of the time-embedding MLP.
         time_embedding: ``"scaled"`` or ``"released"`` (:mod:`genpo_rsl.modules.time_embedding`).
         base_scale: Base-noise mode, one of :data:`genpo_rsl.modules.base_noise.BASE_SCALES` (``None``: the default,
-            ``"fixed"``, the paper's flow).
+            ``"learned"``; ``"fixed"`` is the paper's flow).
         learn_base_scale: Alias: ``True`` is ``base_scale="learned"``, ``False`` is ``"fixed"``.
         base_scale_init: Initial σ (1: the paper's initial spread).
         base_scale_range: ``(min, max)`` of σ (clamp; the bounds of the ``"state"`` head).

@@ -122,7 +122,13 @@ def test_update_logs_the_spreads_and_the_objective_terms() -> None:
         assert math.isfinite(losses[key]), key
     # at initialisation the env action (x + y)/2 of two unit halves spreads by about 1/sqrt(2) per dimension
     assert 0.4 < losses["action_std"] < 1.1 and losses["halves_gap_std"] > 0.1
-    assert "base_scale" not in losses  # only a learnt σ is logged
+    assert "base_scale" in losses  # the default σ is learnt, and logged
+
+
+def test_a_fixed_base_scale_is_not_logged() -> None:
+    runner = make_runner({"base_scale": "fixed"})
+    collect_rollout(runner.alg, runner.env, 16)
+    assert "base_scale" not in runner.alg.update()  # only a learnt σ is logged
 
 
 def test_a_learnt_base_scale_is_logged_and_moves() -> None:

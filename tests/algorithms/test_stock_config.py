@@ -31,7 +31,7 @@ def test_a_stock_mlp_model_config_becomes_genpo() -> None:
     actor, alg = runner.alg.actor, runner.alg
     assert isinstance(alg, GenPO) and isinstance(actor, GenPOActor)
     flow = actor.flow
-    assert (flow.num_flow_steps, flow.mix_p, flow.base_noise.mode) == (5, 0.9, "fixed")  # the paper's defaults
+    assert (flow.num_flow_steps, flow.mix_p, flow.base_noise.mode) == (5, 0.9, "learned")  # N, p: the paper's
     assert [layer.out_features for layer in flow.velocity.trunk if hasattr(layer, "out_features")][-1] == 2
     runner.learn(3)
     early = runner.env.mean_recent_return(128)
