@@ -106,10 +106,12 @@ class PlayedSteps:
             print(f"[{PROG}] play: step {self.step}/{self.steps}, {len(self.returns)} episodes ended", flush=True)
 
 
-def play_policy(task_id: str, checkpoint: str, num_envs: int, device: str, sink, max_steps: int = 100_000):
-    """Play the deterministic policy of a checkpoint headless until ``sink.done``; return the runner and last obs.
+def play_policy(
+    task_id: str, checkpoint: str, num_envs: int, device: str, sink, play_env: bool = True, max_steps: int = 100_000
+):
+    """Play the deterministic policy of a checkpoint headless until ``sink.done``; return runner, env and last obs.
 
-    Builds the task's play env and its runner class as mjlab's ``play`` does, loads the checkpoint's actor and runs
+    Builds the task's env and its runner class as mjlab's ``play`` does, loads the checkpoint's actor and runs
     ``runner.get_inference_policy()`` (GenPO: the zero-noise flow; Gaussian PPO: the mean).
 
     Args:
@@ -118,6 +120,9 @@ def play_policy(task_id: str, checkpoint: str, num_envs: int, device: str, sink,
         num_envs: Number of environments.
         device: Torch device of env and policy.
         sink: Receives ``add_step(obs, actions, rewards, dones)`` after every step; its ``done`` ends the play.
+        play_env: The task's play env config (as mjlab's ``play``), else its training one. Evaluations use the
+            training one: its episodes are the ones training counts (a play config may never end one, e.g.
+            cartpole's ``episode_length_s = 1e10``).
         max_steps: Safety cap on the number of steps.
     """
     from dataclasses import asdict
@@ -129,7 +134,7 @@ def play_policy(task_id: str, checkpoint: str, num_envs: int, device: str, sink,
 
     check_task(task_id)
     check_checkpoint(checkpoint, task_id)
-    env_cfg, agent_cfg = load_env_cfg(task_id, play=True), load_rl_cfg(task_id)
+    env_cfg, agent_cfg = load_env_cfg(task_id, play=play_env), load_rl_cfg(task_id)
     env_cfg.scene.num_envs = num_envs
     env = RslRlVecEnvWrapper(ManagerBasedRlEnv(cfg=env_cfg, device=device), clip_actions=agent_cfg.clip_actions)
     runner = (load_runner_cls(task_id) or MjlabOnPolicyRunner)(env, asdict(agent_cfg), device=device)

@@ -6,7 +6,8 @@
 ``--task`` is the stock id; GenPO runs its ``-GenPO`` task, stock PPO the stock task, and the matched PPO the stock
 task with ``--agent.actor.distribution-cfg.init-std 0.7071`` (GenPO's initial action spread). Arguments after ``--``
 and ``--<algorithm>_override`` values are mjlab (tyro) flags, passed on verbatim. Runs, resuming, the deterministic
-evaluation (one process per checkpoint, the first episode of each of E envs) and the outputs are genpo-compare's.
+evaluation (one process per checkpoint, the first episode of each of E envs of the task's training env config,
+whose episodes are the ones training counts) and the outputs are genpo-compare's.
 One evaluation process is::
 
     python -m mjlab_tasks_ext.compare --episodes 32 --out result.json --task Mjlab-Cartpole-Balance-GenPO \\
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--episodes {args.episodes} is invalid; allowed: >= 1")
     counter = FirstEpisodeReturns(args.episodes)
     try:
-        _, env, _ = play_policy(args.task, args.checkpoint, args.episodes, args.device, counter)
+        _, env, _ = play_policy(args.task, args.checkpoint, args.episodes, args.device, counter, play_env=False)
     except ValueError as error:
         raise SystemExit(f"genpo-compare eval: error: {error}") from None
     env.close()

@@ -5,10 +5,10 @@
 #                                        rsl-rl-lib 5.4.2 pin (MuJoCo Warp; its robot assets ship in the wheel)
 # Called by `scripts/setup.sh --rsl-rl 3` and `scripts/setup.sh --mjlab`.
 #
-# pyproject pins rsl-rl-lib>=5.5.1,<6 for the default (IsaacLab 3) install, so pip must not resolve genpo-rsl's own
+# pyproject pins rsl-rl-lib 5.x (>=5.5.1 with the isaaclab extra), so pip must not resolve genpo-rsl's own
 # requirements here: the requirements are read from pyproject.toml (dependencies + the `test` extra), rsl-rl-lib and
 # torch are replaced by the pins, everything is installed in one resolver run, and then genpo-rsl itself is installed
-# with --no-deps. `pip check` reports that one deliberate mismatch (genpo-rsl wants rsl-rl-lib >= 5.5.1).
+# with --no-deps. In .venv-rsl3 `pip check` reports that one deliberate mismatch (genpo-rsl wants rsl-rl-lib 5).
 # The CPU build of torch keeps these environments lean (~1.5 GB instead of ~8 GB with the CUDA libraries).
 set -euo pipefail
 cd "$(dirname "$0")/.."

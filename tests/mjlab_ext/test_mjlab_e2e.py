@@ -95,3 +95,29 @@ def test_genpo_learns_mjlab_cartpole(tmp_path: Path) -> None:
     )
     rewards = mean_rewards(run_dir)
     assert len(rewards) >= 15 and max(rewards[-3:]) > 2.0 * rewards[0], rewards
+
+
+def test_genpo_compare_runs_genpo_and_the_matched_ppo_on_mjlab_with_deterministic_eval(tmp_path: Path) -> None:
+    """genpo-compare on an mjlab id: GenPO on its -GenPO task and the Gaussian PPO with GenPO's initial spread on the
+    stock task (stock PPO is the same path without the init-std flag); each run evaluated at its checkpoints; one
+    table row per algorithm."""
+    import json
+
+    compare = str(Path(sys.executable).with_name("genpo-compare"))
+    command = [
+        compare, "--task", "Mjlab-Cartpole-Balance", "--seeds", "1", "--num_envs", "16", "--max_iterations", "2",
+        "--algorithms", "genpo", "ppo_matched", "--eval_every", "1", "--eval_episodes", "2",
+        "--out", str(tmp_path / "out"), "--", "--agent.save-interval", "1",
+    ]  # fmt: skip
+    done = subprocess.run(command, cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    runs = tmp_path / "out" / "runs"
+    for algorithm, experiment in (("genpo", "cartpole_genpo"), ("ppo_matched", "cartpole")):
+        evaluated = json.loads((runs / f"{algorithm}_seed0" / "eval.json").read_text())
+        assert sorted(evaluated) == ["0", "1"] and all(v["episodes"] == 2 for v in evaluated.values())
+        (agent_yaml,) = (runs / f"{algorithm}_seed0" / "logs" / "rsl_rl" / experiment).glob("*/params/agent.yaml")
+        text = agent_yaml.read_text()
+        assert ("genpo_rsl:GenPO" in text) == (algorithm == "genpo")
+        assert ("init_std: 0.7071" in text) == (algorithm == "ppo_matched")
+    table = (tmp_path / "out" / "results.md").read_text()
+    assert "| GenPO |" in table and "| Gaussian PPO (init std 0.71) |" in table
