@@ -4,7 +4,8 @@
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
 #   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_cartpole|sharpen_screen|
-#                           sharpen_humanoid|sharpen_warm_start|symmetry_cartpole|all] [variant ...]
+#                           sharpen_humanoid|sharpen_warm_start|symmetry_cartpole|mjlab_cartpole|mjlab_go1_speed|all]
+#                           [variant ...]
 # Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
 set -euo pipefail
@@ -55,6 +56,17 @@ main() {
             --algorithms genpo genpo_with_symmetry ppo_with_symmetry --out runs/variants/cartpole_symmetry \
             -- agent.save_interval=10
         .venv/bin/python bench/asymmetry.py --task Isaac-Cartpole runs/variants/cartpole_symmetry
+    fi
+    # Issue 23 (mjlab, in .venv-mjlab: bash scripts/setup.sh --mjlab). Cartpole: 3 seeds x 82 k env steps, eval at
+    # model_0/20/39; Go1: a speed check of GenPO vs PPO (5 iterations, 64 envs), not a learning result.
+    M=".venv-mjlab/bin/genpo-compare"
+    if [[ $what == mjlab_cartpole || $what == all ]]; then
+        $M --task Mjlab-Cartpole-Balance --seeds 3 --num_envs 64 --max_iterations 40 --eval_every 20 --eval_episodes 16 \
+            --algorithms genpo ppo ppo_matched --out runs/mjlab/cartpole -- --agent.save-interval 10
+    fi
+    if [[ $what == mjlab_go1_speed || $what == all ]]; then
+        $M --task Mjlab-Velocity-Flat-Unitree-Go1 --seeds 1 --num_envs 64 --max_iterations 5 --algorithms genpo ppo \
+            --out runs/mjlab/go1_speed -- --agent.save-interval 5
     fi
     # Issue 20 (GenPO that can sharpen). Every GenPO run names its base_scale and entropy_form, so a later change of the
     # package defaults cannot change a run that resumes. Ant-Direct: 512 envs x 32 steps x 306 its = 5.0 M env steps.

@@ -221,8 +221,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--device", default="cpu")
     args = parser.parse_args(argv)
     if args.command == "list":
-        check_task(genpo_task_id(next(iter(MJLAB_TASKS))))  # registers the GenPO tasks
         from mjlab.tasks.registry import list_tasks
+
+        from mjlab_tasks_ext.registration import register
+
+        register()
 
         print("\n".join(t for t in list_tasks() if t.endswith(GENPO_SUFFIX)))
         return

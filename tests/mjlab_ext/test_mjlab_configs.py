@@ -96,3 +96,24 @@ def test_genpo_builds_on_the_real_task(stock_id: str) -> None:
         assert actions.shape == (2, env.num_actions) and torch.isfinite(actions).all()
     finally:
         env.close()
+
+
+def test_genpo_mjlab_list_prints_every_genpo_task(capsys) -> None:
+    from mjlab_tasks_ext.cli import main
+
+    main(["list"])
+    assert capsys.readouterr().out.split() == sorted(genpo_task_id(t) for t in MJLAB_TASKS)
+
+
+def test_a_gaussian_checkpoint_on_a_genpo_task_is_refused_naming_the_stock_task(tmp_path) -> None:
+    import torch
+
+    from mjlab_tasks_ext.cli import check_checkpoint
+
+    path = tmp_path / "model_5.pt"
+    torch.save({"actor_state_dict": {}, "critic_state_dict": {}, "iter": 5, "infos": None}, path)  # a PPO run's keys
+    check_checkpoint(str(path), "Mjlab-Cartpole-Balance")  # the stock task plays it
+    with pytest.raises(ValueError, match=r"was not written by GenPO .*the stock task Mjlab-Cartpole-Balance to play"):
+        check_checkpoint(str(path), "Mjlab-Cartpole-Balance-GenPO")
+    with pytest.raises(ValueError, match=r"checkpoint file 'missing.pt' does not exist"):
+        check_checkpoint("missing.pt", "Mjlab-Cartpole-Balance-GenPO")
