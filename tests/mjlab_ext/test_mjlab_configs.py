@@ -21,8 +21,24 @@ from genpo_rsl.models import GenPOActor
 from mjlab_tasks_ext.config import GenPOAlgorithmCfg, GenPOModelCfg
 from mjlab_tasks_ext.table import MJLAB_TASKS, genpo_task_id
 
-BUILT = [t for t in MJLAB_TASKS if "Tracking" not in t]
-"""Tasks whose env is built here (tracking needs a motion file from wandb: its config is checked above)."""
+G1_JOINTS = 29
+"""Joints of mjlab's Unitree G1 (the tracking tasks' robot)."""
+
+
+def standing_motion(path) -> str:
+    """Write a 50-frame motion file of the G1 standing still (the tracking tasks read one from wandb or a file)."""
+    import numpy as np
+
+    frames, bodies = 50, 40  # more bodies than the G1 has: the command indexes the ones it tracks
+    quat = np.zeros((frames, bodies, 4), np.float32)
+    quat[..., 0] = 1.0
+    pos = np.zeros((frames, bodies, 3), np.float32)
+    pos[..., 2] = 0.8
+    zeros = np.zeros((frames, bodies, 3), np.float32)
+    joints = np.zeros((frames, G1_JOINTS), np.float32)
+    np.savez(path, fps=np.array([50]), joint_pos=joints, joint_vel=joints, body_pos_w=pos, body_quat_w=quat,
+             body_lin_vel_w=zeros, body_ang_vel_w=zeros)  # fmt: skip
+    return str(path)
 
 
 def test_every_stock_task_has_a_genpo_task_and_registering_twice_adds_nothing() -> None:
@@ -72,10 +88,10 @@ def test_genpo_fields_default_to_genpo_rsls_own_defaults() -> None:
         assert getattr(GenPOAlgorithmCfg(), name) == algorithm[name], name
 
 
-@pytest.mark.parametrize("stock_id", BUILT)
-def test_genpo_builds_on_the_real_task(stock_id: str) -> None:
+@pytest.mark.parametrize("stock_id", sorted(MJLAB_TASKS))
+def test_genpo_builds_on_the_real_task(stock_id: str, tmp_path) -> None:
     """The stock runner class builds GenPO on the real env: the flow's action size is the env's, and one rollout
-    step gives env actions of the right shape."""
+    step gives env actions of the right shape (tracking: on a standing motion written here)."""
     import torch
     from mjlab.envs import ManagerBasedRlEnv
     from mjlab.rl import MjlabOnPolicyRunner, RslRlVecEnvWrapper
@@ -85,6 +101,8 @@ def test_genpo_builds_on_the_real_task(stock_id: str) -> None:
     task_id = genpo_task_id(stock_id)
     env_cfg, agent_cfg = load_env_cfg(task_id), load_rl_cfg(task_id)
     env_cfg.scene.num_envs = 2
+    if "motion" in env_cfg.commands:
+        env_cfg.commands["motion"].motion_file = standing_motion(tmp_path / "motion.npz")
     env = RslRlVecEnvWrapper(ManagerBasedRlEnv(cfg=env_cfg, device="cpu"), clip_actions=agent_cfg.clip_actions)
     try:
         cfg = asdict(agent_cfg)
