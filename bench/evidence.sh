@@ -58,10 +58,11 @@ main() {
         .venv/bin/python bench/asymmetry.py --task Isaac-Cartpole runs/variants/cartpole_symmetry
     fi
     # Issue 23 (mjlab, in .venv-mjlab: bash scripts/setup.sh --mjlab). Cartpole: 3 seeds x 82 k env steps, eval at
-    # model_0/20/39; Go1: a speed check of GenPO vs PPO (5 iterations, 64 envs), not a learning result.
+    # model_0 and model_39 (one eval of 16 envs x 1000 steps takes 1-3 min on this CPU); Go1: a speed check of GenPO vs
+    # PPO (5 iterations, 64 envs), not a learning result.
     M=".venv-mjlab/bin/genpo-compare"
     if [[ $what == mjlab_cartpole || $what == all ]]; then
-        $M --task Mjlab-Cartpole-Balance --seeds 3 --num_envs 64 --max_iterations 40 --eval_every 20 --eval_episodes 16 \
+        $M --task Mjlab-Cartpole-Balance --seeds 3 --num_envs 64 --max_iterations 40 --eval_every 40 --eval_episodes 16 \
             --algorithms genpo ppo ppo_matched --out runs/mjlab/cartpole -- --agent.save-interval 10
     fi
     if [[ $what == mjlab_go1_speed || $what == all ]]; then
