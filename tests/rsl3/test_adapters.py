@@ -73,7 +73,6 @@ def test_rsl3_exports_the_3x_classes() -> None:
         "GenPOActorCritic",
         "GenPOFlow",
         "GenPONumericalError",
-        "GenPORNNActor",
         "behavior_clone",
         "concatenate_demonstrations",
         "load_demonstrations",
