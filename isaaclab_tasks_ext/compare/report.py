@@ -116,7 +116,8 @@ def write_table(curves: list[Curve], out_dir: str, steps_per_iteration: dict[str
 
 EVAL_NOTE = (
     "\nEval return: the deterministic policy (GenPO and FPO++: zero-noise flow, Gaussian PPO: its mean) played by "
-    "IsaacLab's `isaaclab play` at each run's final checkpoint, the first episode of each of {episodes} environments "
+    "IsaacLab's `isaaclab play` (mjlab: its runner's inference policy, through `genpo-mjlab`) at each run's final "
+    "checkpoint, the first episode of each of {episodes} environments "
     "(sum of rewards, as the training return); mean ± std over seeds."
 )
 """Footnote of a table with evaluations."""
