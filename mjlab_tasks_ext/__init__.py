@@ -1,4 +1,4 @@
-"""mjlab integration of GenPO: a ``<stock id>-GenPO`` task for every stock mjlab task of :data:`MJLAB_TASKS`.
+"""mjlab integration of GenPO: ``<stock id>-GenPO`` (and FPO++'s ``-FPO``) for every stock task of :data:`MJLAB_TASKS`.
 
 Installed with genpo-rsl, the ``mjlab.tasks`` entry point registers them whenever mjlab is imported, so mjlab's own
 CLI trains and plays them: ``train Mjlab-Velocity-Flat-Unitree-Go1-GenPO`` and ``play ... --checkpoint-file ...``.
@@ -6,9 +6,9 @@ CLI trains and plays them: ``train Mjlab-Velocity-Flat-Unitree-Go1-GenPO`` and `
 Importing this package does not import mjlab.
 """
 
-from mjlab_tasks_ext.table import GENPO_SUFFIX, MJLAB_TASKS, genpo_task_id, stock_task_id
+from mjlab_tasks_ext.table import FPO_SUFFIX, GENPO_SUFFIX, MJLAB_TASKS, fpo_task_id, genpo_task_id, stock_task_id
 
-__all__ = ["GENPO_SUFFIX", "MJLAB_TASKS", "genpo_task_id", "register", "stock_task_id"]
+__all__ = ["FPO_SUFFIX", "GENPO_SUFFIX", "MJLAB_TASKS", "fpo_task_id", "genpo_task_id", "register", "stock_task_id"]
 
 
 def register() -> list[str]:

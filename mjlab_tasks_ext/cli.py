@@ -19,7 +19,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from mjlab_tasks_ext.table import GENPO_SUFFIX, MJLAB_TASKS, genpo_task_id, stock_task_id
+from mjlab_tasks_ext.table import FPO_SUFFIX, GENPO_SUFFIX, MJLAB_TASKS, stock_task_id
 
 if TYPE_CHECKING:
     import torch
@@ -45,6 +45,15 @@ def check_task(task_id: str) -> None:
         )
 
 
+def task_marker(task_id: str) -> tuple[str | None, str]:
+    """Return the checkpoint marker (``"genpo"``, ``"fpo"``, or ``None`` for a Gaussian PPO task) and a label."""
+    if task_id.endswith(GENPO_SUFFIX):
+        return "genpo", "GenPO"
+    if task_id.endswith(FPO_SUFFIX):
+        return "fpo", "FPO++"
+    return None, "Gaussian PPO"
+
+
 def check_checkpoint(path: str, task_id: str) -> None:
     """Raise ``ValueError`` if the checkpoint is missing or was written by another algorithm than ``task_id`` trains."""
     import torch
@@ -54,17 +63,19 @@ def check_checkpoint(path: str, task_id: str) -> None:
     if not os.path.isfile(path):
         raise ValueError(f"checkpoint file {path!r} does not exist; allowed: a model_<iteration>.pt of a run")
     written_by = checkpoint_agent(torch.load(path, map_location="cpu", weights_only=False))
-    genpo_task = task_id.endswith(GENPO_SUFFIX)
-    if written_by is not None and not genpo_task:
-        allowed = genpo_task_id(task_id) if task_id in MJLAB_TASKS else "a GenPO task id (genpo-mjlab list)"
+    marker, label = task_marker(task_id)
+    stock = stock_task_id(task_id)
+    if written_by is not None and written_by.checkpoint_marker != marker:
+        kind = "a stock (Gaussian PPO) task" if marker is None else f"a {label} task"
+        suffix = GENPO_SUFFIX if written_by.checkpoint_marker == "genpo" else FPO_SUFFIX
+        allowed = stock + suffix if stock in MJLAB_TASKS else "a task id of that algorithm (genpo-mjlab list)"
         raise ValueError(
-            f"checkpoint {path} is a {written_by.label} checkpoint but {task_id} is a stock (Gaussian PPO) task; "
-            f"allowed: {allowed}"
+            f"checkpoint {path} is a {written_by.label} checkpoint but {task_id} is {kind}; allowed: {allowed}"
         )
-    if written_by is None and genpo_task:
+    if written_by is None and marker is not None:
         raise ValueError(
-            f"checkpoint {path} was not written by GenPO (e.g. a Gaussian PPO run); allowed: a checkpoint of a "
-            f"{task_id} run, or the stock task {stock_task_id(task_id)} to play it"
+            f"checkpoint {path} was not written by {label} (e.g. a Gaussian PPO run); allowed: a checkpoint of a "
+            f"{task_id} run, or the stock task {stock} to play it"
         )
 
 
@@ -210,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the GenPO mjlab task ids")
+    sub.add_parser("list", help="list the GenPO and FPO++ mjlab task ids")
     sub.add_parser("train", help="mjlab's train (same arguments, task id first)")
     p = sub.add_parser("play", help="play the deterministic policy headless, then export ONNX")
     p.add_argument("task", help="mjlab task id (a GenPO checkpoint needs a ...-GenPO id)")
@@ -227,7 +238,7 @@ def main(argv: list[str] | None = None) -> None:
 
         register()
 
-        print("\n".join(t for t in list_tasks() if t.endswith(GENPO_SUFFIX)))
+        print("\n".join(t for t in list_tasks() if t.endswith((GENPO_SUFFIX, FPO_SUFFIX))))
         return
     if args.num_envs < 1 or args.steps < 1:
         parser.error(f"--num-envs {args.num_envs} / --steps {args.steps} is invalid; allowed: integers >= 1")

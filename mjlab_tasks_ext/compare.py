@@ -3,7 +3,7 @@
     genpo-compare --task Mjlab-Cartpole-Balance --seeds 3 --num_envs 64 --max_iterations 40 \\
         --algorithms genpo ppo ppo_matched --eval_every 10 --out runs/mjlab_cartpole -- --agent.save-interval 10
 
-``--task`` is the stock id; GenPO runs its ``-GenPO`` task, stock PPO the stock task, and the matched PPO the stock
+``--task`` is the stock id; GenPO runs its ``-GenPO`` task, FPO++ its ``-FPO`` task, stock PPO the stock task, and the matched PPO the stock
 task with ``--agent.actor.distribution-cfg.init-std 0.7071`` (GenPO's initial action spread). Arguments after ``--``
 and ``--<algorithm>_override`` values are mjlab (tyro) flags, passed on verbatim. Runs, resuming, the deterministic
 evaluation (one process per checkpoint, the first episode of each of E envs of the task's training env config,
@@ -21,13 +21,13 @@ import os
 import shutil
 import sys
 
-from isaaclab_tasks_ext.agents import GAUSSIAN_INIT_STD_MATCHED, GENPO, PPO, PPO_MATCHED
-from mjlab_tasks_ext.table import genpo_task_id
+from isaaclab_tasks_ext.agents import FPO, GAUSSIAN_INIT_STD_MATCHED, GENPO, PPO, PPO_MATCHED
+from mjlab_tasks_ext.table import fpo_task_id, genpo_task_id
 
 PREFIX = "Mjlab-"
 """Task ids of mjlab start with it."""
 
-ALGORITHMS = (GENPO.name, PPO.name, PPO_MATCHED.name)
+ALGORITHMS = (GENPO.name, FPO.name, PPO.name, PPO_MATCHED.name)
 """The ``--algorithms`` genpo-compare runs on mjlab."""
 
 
@@ -44,8 +44,10 @@ def check_algorithms(task: str, algorithms: list[str]) -> None:
 
 
 def task_for(task: str, algorithm: str) -> str:
-    """Return the mjlab task id one algorithm trains on (GenPO: ``<task>-GenPO``)."""
-    return genpo_task_id(task) if algorithm == GENPO.name else task
+    """Return the mjlab task id one algorithm trains on (GenPO: ``<task>-GenPO``, FPO++: ``<task>-FPO``)."""
+    if algorithm == GENPO.name:
+        return genpo_task_id(task)
+    return fpo_task_id(task) if algorithm == FPO.name else task
 
 
 def algorithm_flags(algorithm: str) -> list[str]:

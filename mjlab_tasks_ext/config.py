@@ -1,4 +1,4 @@
-"""mjlab configs of the GenPO agent: mjlab's own rl dataclasses, subclassed with GenPO's keys.
+"""mjlab configs of the GenPO and FPO++ agents: mjlab's own rl dataclasses, subclassed with their keys.
 
 mjlab users write a task's rl config as :class:`mjlab.rl.RslRlOnPolicyRunnerCfg` with ``RslRlModelCfg`` actor and
 critic and an ``RslRlPpoAlgorithmCfg``; its ``train``/``play`` turn it into rsl_rl's dict with ``dataclasses.asdict``
@@ -83,6 +83,93 @@ class GenPORunnerCfg(RslRlOnPolicyRunnerCfg):
     """The value MLP (paper: Mish, the actor's hidden sizes)."""
     algorithm: GenPOAlgorithmCfg = field(default_factory=GenPOAlgorithmCfg)
     """GenPO's update."""
+
+
+@dataclass
+class FPOModelCfg(RslRlModelCfg):
+    """FPO++'s flow-matching actor (``genpo_rsl:FPOActor``)."""
+
+    hidden_dims: tuple[int, ...] = (256, 256, 256)
+    """Hidden sizes of the velocity MLP (per task: the GenPO config's)."""
+    activation: str = "mish"
+    """Activation of the velocity and time-embedding MLPs."""
+    class_name: str = "genpo_rsl:FPOActor"
+    """The actor class, resolved by rsl_rl."""
+    num_flow_steps: int = 10
+    """Euler steps of the sampler (FPO++: 10)."""
+    time_embed_dim: int = 32
+    """Sinusoidal time-embedding size."""
+    time_hidden_dims: tuple[int, ...] = (256, 256)
+    """Hidden sizes of the time-embedding MLP."""
+    time_embedding: Literal["scaled", "released"] = "scaled"
+    """Angles of 1000·t ("scaled") or of raw t."""
+    inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
+    """Deterministic play/export integrates from x_0 = 0 ("zero_noise") or a fresh sample ("sample")."""
+
+
+@dataclass
+class FPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
+    """FPO++'s update (``genpo_rsl:FPO``): PPO's settings with the CFM-loss ratio (no entropy term)."""
+
+    class_name: str = "genpo_rsl:FPO"
+    """The algorithm class, resolved by rsl_rl."""
+    entropy_coef: float = 0.0
+    """FPO++ has no entropy term."""
+    num_mc_samples: int = 8
+    """(τ, ε) samples per action for the CFM loss."""
+    per_sample_ratio: bool = True
+    """One ratio per sample (FPO++) or one per action (FPO)."""
+    trust_region: Literal["aspo", "ppo"] = "aspo"
+    """ASPO (FPO++) or PPO clipping."""
+    ema_decay: float = 0.0
+    """Decay of the policy-weight EMA used for rollouts and play (0: off)."""
+    ema_warmup_updates: int = 0
+    """Updates before the EMA starts."""
+    weight_decay: float | None = None
+    """Weight decay of the optimizer (None: the optimizer's default)."""
+
+
+@dataclass
+class FPORunnerCfg(RslRlOnPolicyRunnerCfg):
+    """mjlab's runner config with FPO++'s actor and algorithm."""
+
+    actor: FPOModelCfg = field(default_factory=FPOModelCfg)
+    """The flow-matching actor."""
+    critic: RslRlModelCfg = field(default_factory=_mish_critic)
+    """The value MLP."""
+    algorithm: FPOAlgorithmCfg = field(default_factory=FPOAlgorithmCfg)
+    """FPO++'s update."""
+
+
+def fpo_runner_cfg(genpo: GenPORunnerCfg) -> FPORunnerCfg:
+    """Return the FPO++ config of a task from its GenPO config, as IsaacLab's ``--agent fpo`` is built.
+
+    Same runner, critic and PPO settings; the flow-matching actor with the GenPO actor's sizes; no entropy term; the
+    experiment name ``<stock>_fpo``.
+
+    Args:
+        genpo: The task's GenPO config (:func:`genpo_runner_cfg`).
+    """
+    runner = {f.name: getattr(genpo, f.name) for f in fields(RslRlOnPolicyRunnerCfg)}
+    for key in ("actor", "algorithm"):
+        runner.pop(key)
+    runner["experiment_name"] = genpo.experiment_name.removesuffix("_genpo") + "_fpo"
+    ppo = {f.name: getattr(genpo.algorithm, f.name) for f in fields(RslRlPpoAlgorithmCfg)}
+    for key in ("class_name", "entropy_coef"):
+        ppo.pop(key)
+    actor = genpo.actor
+    return FPORunnerCfg(
+        **runner,
+        actor=FPOModelCfg(
+            hidden_dims=actor.hidden_dims,
+            activation=actor.activation,
+            obs_normalization=actor.obs_normalization,
+            time_embed_dim=actor.time_embed_dim,
+            time_hidden_dims=actor.time_hidden_dims,
+            time_embedding=actor.time_embedding,
+        ),
+        algorithm=FPOAlgorithmCfg(**ppo),
+    )
 
 
 def genpo_runner_cfg(stock: RslRlOnPolicyRunnerCfg, row: PaperRow) -> GenPORunnerCfg:

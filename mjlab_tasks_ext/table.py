@@ -24,6 +24,9 @@ MJLAB_TASKS: dict[str, str] = {
 GENPO_SUFFIX = "-GenPO"
 """A GenPO task id is the stock id plus this suffix (``Mjlab-Velocity-Flat-Unitree-Go1-GenPO``)."""
 
+FPO_SUFFIX = "-FPO"
+"""An FPO++ task id is the stock id plus this suffix; its config is the GenPO one with FPO++'s actor and update."""
+
 
 def genpo_task_id(stock_id: str) -> str:
     """Return the GenPO task id of a stock mjlab task id.
@@ -39,6 +42,11 @@ def genpo_task_id(stock_id: str) -> str:
     return stock_id + GENPO_SUFFIX
 
 
+def fpo_task_id(stock_id: str) -> str:
+    """Return the FPO++ task id of a stock mjlab task id (raises as :func:`genpo_task_id`)."""
+    return genpo_task_id(stock_id).removesuffix(GENPO_SUFFIX) + FPO_SUFFIX
+
+
 def stock_task_id(task_id: str) -> str:
-    """Return the stock id of a GenPO task id, or ``task_id`` itself when it is a stock id."""
-    return task_id.removesuffix(GENPO_SUFFIX)
+    """Return the stock id of a GenPO or FPO++ task id, or ``task_id`` itself when it is a stock id."""
+    return task_id.removesuffix(GENPO_SUFFIX).removesuffix(FPO_SUFFIX)

@@ -19,7 +19,7 @@ from genpo_rsl.algorithms import GenPO
 from genpo_rsl.algorithms.genpo import GenPOCore
 from genpo_rsl.models import GenPOActor
 from mjlab_tasks_ext.config import GenPOAlgorithmCfg, GenPOModelCfg
-from mjlab_tasks_ext.table import MJLAB_TASKS, genpo_task_id
+from mjlab_tasks_ext.table import MJLAB_TASKS, fpo_task_id, genpo_task_id
 
 G1_JOINTS = 29
 """Joints of mjlab's Unitree G1 (the tracking tasks' robot)."""
@@ -44,7 +44,7 @@ def standing_motion(path) -> str:
 def test_every_stock_task_has_a_genpo_task_and_registering_twice_adds_nothing() -> None:
     mjlab_tasks_ext.register()
     tasks = set(list_tasks())
-    assert {genpo_task_id(t) for t in MJLAB_TASKS} <= tasks
+    assert {genpo_task_id(t) for t in MJLAB_TASKS} | {fpo_task_id(t) for t in MJLAB_TASKS} <= tasks
     assert mjlab_tasks_ext.register() == []
 
 
@@ -65,6 +65,23 @@ def test_config_is_the_stock_config_with_the_paper_row(stock_id: str) -> None:
     assert genpo.actor.obs_normalization == stock.actor.obs_normalization
     assert genpo.critic.obs_normalization == stock.critic.obs_normalization
     assert genpo.actor.activation == genpo.critic.activation == "mish"
+
+
+@pytest.mark.parametrize("stock_id", sorted(MJLAB_TASKS))
+def test_fpo_config_is_the_genpo_config_with_fpos_actor_and_update(stock_id: str) -> None:
+    """As IsaacLab's ``--agent fpo``: same runner, critic and PPO settings; the GenPO actor's sizes; no entropy."""
+    mjlab_tasks_ext.register()
+    genpo, fpo = load_rl_cfg(genpo_task_id(stock_id)), load_rl_cfg(fpo_task_id(stock_id))
+    for f in fields(RslRlOnPolicyRunnerCfg):
+        if f.name not in ("actor", "algorithm", "experiment_name"):
+            assert getattr(fpo, f.name) == getattr(genpo, f.name), f.name
+    assert fpo.experiment_name == load_rl_cfg(stock_id).experiment_name + "_fpo"
+    for f in fields(RslRlPpoAlgorithmCfg):
+        want = {"class_name": "genpo_rsl:FPO", "entropy_coef": 0.0}.get(f.name, getattr(genpo.algorithm, f.name))
+        assert getattr(fpo.algorithm, f.name) == want, f.name
+    assert fpo.actor.class_name == "genpo_rsl:FPOActor"
+    for name in ("hidden_dims", "activation", "obs_normalization", "time_embed_dim", "time_hidden_dims"):
+        assert getattr(fpo.actor, name) == getattr(genpo.actor, name), name
 
 
 def _defaults(fn) -> dict:
@@ -120,7 +137,8 @@ def test_genpo_mjlab_list_prints_every_genpo_task(capsys) -> None:
     from mjlab_tasks_ext.cli import main
 
     main(["list"])
-    assert capsys.readouterr().out.split() == sorted(genpo_task_id(t) for t in MJLAB_TASKS)
+    listed = capsys.readouterr().out.split()
+    assert listed == sorted([genpo_task_id(t) for t in MJLAB_TASKS] + [fpo_task_id(t) for t in MJLAB_TASKS])
 
 
 def test_a_gaussian_checkpoint_on_a_genpo_task_is_refused_naming_the_stock_task(tmp_path) -> None:
@@ -133,5 +151,7 @@ def test_a_gaussian_checkpoint_on_a_genpo_task_is_refused_naming_the_stock_task(
     check_checkpoint(str(path), "Mjlab-Cartpole-Balance")  # the stock task plays it
     with pytest.raises(ValueError, match=r"was not written by GenPO .*the stock task Mjlab-Cartpole-Balance to play"):
         check_checkpoint(str(path), "Mjlab-Cartpole-Balance-GenPO")
+    with pytest.raises(ValueError, match=r"was not written by FPO\+\+ .*the stock task Mjlab-Cartpole-Balance to play"):
+        check_checkpoint(str(path), "Mjlab-Cartpole-Balance-FPO")
     with pytest.raises(ValueError, match=r"checkpoint file 'missing.pt' does not exist"):
         check_checkpoint("missing.pt", "Mjlab-Cartpole-Balance-GenPO")

@@ -121,3 +121,21 @@ def test_genpo_compare_runs_genpo_and_the_matched_ppo_on_mjlab_with_deterministi
         assert ("init_std: 0.7071" in text) == (algorithm == "ppo_matched")
     table = (tmp_path / "out" / "results.md").read_text()
     assert "| GenPO |" in table and "| Gaussian PPO (init std 0.71) |" in table
+
+
+def test_fpo_trains_on_mjlab_cartpole_and_its_checkpoint_is_refused_on_the_genpo_task(tmp_path: Path) -> None:
+    """The FPO++ task trains through mjlab's train; its checkpoint on the -GenPO task is one line naming -FPO."""
+    import torch
+
+    run_dir = train(
+        "Mjlab-Cartpole-Balance-FPO",
+        tmp_path,
+        *("--env.scene.num-envs", "16", "--agent.max-iterations", "2", "--agent.save-interval", "1"),
+    )
+    saved = torch.load(run_dir / "model_1.pt", map_location="cpu", weights_only=False)
+    assert "fpo" in saved and "genpo" not in saved
+    done = run("play", "Mjlab-Cartpole-Balance-GenPO", "--checkpoint-file", str(run_dir / "model_1.pt"), cwd=tmp_path)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    last = [x for x in done.stderr.splitlines() if x.strip()][-1]
+    assert "is a FPO++ checkpoint but Mjlab-Cartpole-Balance-GenPO is a GenPO task" in last
+    assert last.endswith("allowed: Mjlab-Cartpole-Balance-FPO")
