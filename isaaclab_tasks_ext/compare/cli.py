@@ -107,8 +107,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--eval_episodes {args.eval_episodes} is invalid; allowed: an integer >= 1 (one per environment)")
     args.extra = extra
     if is_mjlab(args.task):
+        import importlib.util
+
         from mjlab_tasks_ext.compare import check_algorithms
 
+        if importlib.util.find_spec("mjlab") is None:
+            parser.error(
+                f"--task {args.task} is an mjlab task but mjlab is not installed here; allowed: an IsaacLab task id, "
+                "or run .venv-mjlab/bin/genpo-compare (bash scripts/setup.sh --mjlab)"
+            )
         try:
             check_algorithms(args.task, args.algorithms)
         except ValueError as error:

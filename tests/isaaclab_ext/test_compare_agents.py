@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import pytest
@@ -153,3 +154,19 @@ def test_checkpoint_markers_come_from_the_table(tmp_path, monkeypatch) -> None:
         with pytest.raises(ValueError, match=r"^checkpoint .*") as error:
             check_checkpoint(path, agent)
         assert message in str(error.value) and "allowed" in str(error.value), str(error.value)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mjlab") is not None, reason="mjlab is installed here")
+def test_an_mjlab_task_without_mjlab_names_the_mjlab_environment(capsys) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--task", "Mjlab-Cartpole-Balance", "--num_envs", "4", "--max_iterations", "2", "--out", "o"])
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "is an mjlab task but mjlab is not installed here" in err and ".venv-mjlab/bin/genpo-compare" in err
+
+
+def test_mjlab_runs_take_only_algorithms_with_an_mjlab_task(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object())  # as if mjlab were installed
+    with pytest.raises(SystemExit):
+        parse_args(["--task", "Mjlab-Cartpole-Balance", "--num_envs", "4", "--max_iterations", "2", "--out", "o",
+                    "--algorithms", "genpo", "fpo_paper"])  # fmt: skip
+    assert "allowed on mjlab: ['genpo', 'fpo', 'ppo', 'ppo_matched']" in capsys.readouterr().err
