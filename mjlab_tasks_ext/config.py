@@ -18,25 +18,33 @@ from agents_cfg.table import PaperRow
 
 
 @dataclass
-class GenPOModelCfg(RslRlModelCfg):
-    """The GenPO flow actor (``genpo_rsl:GenPOActor``): an rsl_rl ``MLPModel`` whose distribution is the flow."""
+class FlowModelCfg(RslRlModelCfg):
+    """The keys GenPO's and FPO++'s flow actors share: an rsl_rl ``MLPModel`` whose distribution is a flow."""
 
     hidden_dims: tuple[int, ...] = (256, 256, 256)
     """Hidden sizes of the velocity MLP (per task: the paper row's)."""
     activation: str = "mish"
     """Activation of the velocity and time-embedding MLPs (paper: Mish)."""
-    class_name: str = "genpo_rsl:GenPOActor"
-    """The actor class, resolved by rsl_rl."""
-    num_flow_steps: int = 5
-    """Flow steps N (paper: 5)."""
-    mix_p: float = 0.9
-    """Mixing coefficient p in (0, 1) (paper: 0.9)."""
     time_embed_dim: int = 32
     """Sinusoidal time-embedding size (paper: 32)."""
     time_hidden_dims: tuple[int, ...] = (256, 256)
     """Hidden sizes of the time-embedding MLP (paper: [256, 256])."""
     time_embedding: Literal["scaled", "released"] = "scaled"
     """Angles of 1000·t ("scaled") or of raw t as in the authors' released code."""
+    inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
+    """Deterministic play/export starts the flow from zero noise ("zero_noise") or from a fresh sample ("sample")."""
+
+
+@dataclass
+class GenPOModelCfg(FlowModelCfg):
+    """The GenPO flow actor (``genpo_rsl:GenPOActor``)."""
+
+    class_name: str = "genpo_rsl:GenPOActor"
+    """The actor class, resolved by rsl_rl."""
+    num_flow_steps: int = 5
+    """Flow steps N (paper: 5)."""
+    mix_p: float = 0.9
+    """Mixing coefficient p in (0, 1) (paper: 0.9)."""
     base_scale: Literal["fixed", "learned", "per_dim", "state"] | None = None
     """Base-noise scale σ: None is the package default ("learned"); "fixed" is the paper's flow."""
     learn_base_scale: bool | None = None
@@ -45,8 +53,6 @@ class GenPOModelCfg(RslRlModelCfg):
     """Initial σ (1.0 keeps the paper's initial env-action spread, about 0.71 per dimension)."""
     base_scale_range: tuple[float, float] | None = None
     """(min, max) of σ (None: (1e-6, 1e6); "state": its bounds, (0.01, 2.0))."""
-    inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
-    """Deterministic play/export uses z = 0 ("zero_noise") or a fresh sample ("sample")."""
 
 
 @dataclass
@@ -69,6 +75,11 @@ class GenPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     """Let GenPO's sampling and update use TF32 matmuls."""
 
 
+def field_values(cfg: object, cls: type, drop: tuple[str, ...] = ()) -> dict:
+    """Return the values of ``cls``'s dataclass fields in ``cfg`` (an instance of ``cls`` or a subclass), but ``drop``."""
+    return {f.name: getattr(cfg, f.name) for f in fields(cls) if f.name not in drop}
+
+
 def _mish_critic() -> RslRlModelCfg:
     return RslRlModelCfg(hidden_dims=(256, 256, 256), activation="mish")
 
@@ -86,25 +97,13 @@ class GenPORunnerCfg(RslRlOnPolicyRunnerCfg):
 
 
 @dataclass
-class FPOModelCfg(RslRlModelCfg):
+class FPOModelCfg(FlowModelCfg):
     """FPO++'s flow-matching actor (``genpo_rsl:FPOActor``)."""
 
-    hidden_dims: tuple[int, ...] = (256, 256, 256)
-    """Hidden sizes of the velocity MLP (per task: the GenPO config's)."""
-    activation: str = "mish"
-    """Activation of the velocity and time-embedding MLPs."""
     class_name: str = "genpo_rsl:FPOActor"
     """The actor class, resolved by rsl_rl."""
     num_flow_steps: int = 10
     """Euler steps of the sampler (FPO++: 10)."""
-    time_embed_dim: int = 32
-    """Sinusoidal time-embedding size."""
-    time_hidden_dims: tuple[int, ...] = (256, 256)
-    """Hidden sizes of the time-embedding MLP."""
-    time_embedding: Literal["scaled", "released"] = "scaled"
-    """Angles of 1000·t ("scaled") or of raw t."""
-    inference_mode: Literal["zero_noise", "sample"] = "zero_noise"
-    """Deterministic play/export integrates from x_0 = 0 ("zero_noise") or a fresh sample ("sample")."""
 
 
 @dataclass
@@ -144,31 +143,21 @@ class FPORunnerCfg(RslRlOnPolicyRunnerCfg):
 def fpo_runner_cfg(genpo: GenPORunnerCfg) -> FPORunnerCfg:
     """Return the FPO++ config of a task from its GenPO config, as IsaacLab's ``--agent fpo`` is built.
 
-    Same runner, critic and PPO settings; the flow-matching actor with the GenPO actor's sizes; no entropy term; the
-    experiment name ``<stock>_fpo``.
+    Same runner, critic and PPO settings; the flow-matching actor with the GenPO actor's shared keys
+    (:class:`FlowModelCfg`: sizes, activation, time embedding, inference mode, and the stock ``obs_normalization``);
+    no entropy term; the experiment name ``<stock>_fpo``.
 
     Args:
         genpo: The task's GenPO config (:func:`genpo_runner_cfg`).
     """
-    runner = {f.name: getattr(genpo, f.name) for f in fields(RslRlOnPolicyRunnerCfg)}
-    for key in ("actor", "algorithm"):
-        runner.pop(key)
+    runner = field_values(genpo, RslRlOnPolicyRunnerCfg, drop=("actor", "algorithm"))
     runner["experiment_name"] = genpo.experiment_name.removesuffix("_genpo") + "_fpo"
-    ppo = {f.name: getattr(genpo.algorithm, f.name) for f in fields(RslRlPpoAlgorithmCfg)}
-    for key in ("class_name", "entropy_coef"):
-        ppo.pop(key)
-    actor = genpo.actor
     return FPORunnerCfg(
         **runner,
-        actor=FPOModelCfg(
-            hidden_dims=actor.hidden_dims,
-            activation=actor.activation,
-            obs_normalization=actor.obs_normalization,
-            time_embed_dim=actor.time_embed_dim,
-            time_hidden_dims=actor.time_hidden_dims,
-            time_embedding=actor.time_embedding,
+        actor=FPOModelCfg(**field_values(genpo.actor, FlowModelCfg, drop=("class_name",))),
+        algorithm=FPOAlgorithmCfg(
+            **field_values(genpo.algorithm, RslRlPpoAlgorithmCfg, drop=("class_name", "entropy_coef"))
         ),
-        algorithm=FPOAlgorithmCfg(**ppo),
     )
 
 
@@ -184,10 +173,8 @@ def genpo_runner_cfg(stock: RslRlOnPolicyRunnerCfg, row: PaperRow) -> GenPORunne
         stock: The stock task's rl config (``mjlab.tasks.registry.load_rl_cfg(stock_id)``).
         row: The task's GenPO paper row (:data:`agents_cfg.table.PAPER`).
     """
-    runner = {f.name: getattr(stock, f.name) for f in fields(RslRlOnPolicyRunnerCfg)}
-    for key in ("actor", "critic", "algorithm", "class_name"):
-        runner.pop(key)
-    ppo = {f.name: getattr(stock.algorithm, f.name) for f in fields(RslRlPpoAlgorithmCfg) if f.name != "class_name"}
+    runner = field_values(stock, RslRlOnPolicyRunnerCfg, drop=("actor", "critic", "algorithm", "class_name"))
+    ppo = field_values(stock.algorithm, RslRlPpoAlgorithmCfg, drop=("class_name",))
     ppo.update(learning_rate=row.learning_rate, gamma=row.gamma, entropy_coef=row.entropy_coef)
     time_sizes: dict = {}
     if row.time_embed_dim is not None:

@@ -32,7 +32,8 @@ class GenPOHead(FlowPolicy, FlowModel):
         time_embed_dim: Size of the sinusoidal time embedding.
         time_hidden_dims: Hidden sizes of the time-embedding MLP.
         time_embedding: ``"scaled"`` or ``"released"``.
-        base_scale: Base-noise mode, one of :data:`~genpo_rsl.modules.base_noise.BASE_SCALES` (default ``"learned"``; ``"fixed"`` is the paper's flow).
+        base_scale: Base-noise mode, one of :data:`~genpo_rsl.modules.base_noise.BASE_SCALES` (default
+            ``"learned"``; ``"fixed"`` is the paper's flow).
         learn_base_scale: Alias: ``True`` is ``base_scale="learned"``, ``False`` is ``"fixed"``.
         base_scale_init: Initial σ of the base noise.
         base_scale_range: ``(min, max)`` of σ.

@@ -15,10 +15,10 @@ from mjlab.tasks.registry import list_tasks, load_rl_cfg
 
 import mjlab_tasks_ext
 from agents_cfg.table import PAPER
-from genpo_rsl.algorithms import GenPO
+from genpo_rsl.algorithms import FPO, GenPO
 from genpo_rsl.algorithms.genpo import GenPOCore
-from genpo_rsl.models import GenPOActor
-from mjlab_tasks_ext.config import GenPOAlgorithmCfg, GenPOModelCfg
+from genpo_rsl.models import FPOActor, GenPOActor
+from mjlab_tasks_ext.config import FPOAlgorithmCfg, FPOModelCfg, GenPOAlgorithmCfg, GenPOModelCfg
 from mjlab_tasks_ext.table import MJLAB_TASKS, fpo_task_id, genpo_task_id
 
 G1_JOINTS = 29
@@ -90,19 +90,28 @@ def _defaults(fn) -> dict:
     }
 
 
-def test_genpo_fields_default_to_genpo_rsls_own_defaults() -> None:
-    """Each GenPO key of the mjlab dataclasses has the default the class itself has (so a key left out of the YAML
-    and a key written with its default mean the same)."""
-    actor = _defaults(GenPOActor.__init__)
-    for f in fields(GenPOModelCfg):
+FLOW_AGENTS = {
+    "genpo": (GenPOModelCfg, GenPOActor.__init__, GenPOAlgorithmCfg, (GenPOCore.init_genpo, GenPO.__init__)),
+    "fpo": (FPOModelCfg, FPOActor.__init__, FPOAlgorithmCfg, (FPO.__init__,)),
+}
+"""Each flow agent: its mjlab actor and algorithm configs, and the genpo_rsl callables whose defaults they repeat."""
+
+
+@pytest.mark.parametrize("agent", sorted(FLOW_AGENTS))
+def test_flow_fields_default_to_genpo_rsls_own_defaults(agent: str) -> None:
+    """Each GenPO / FPO++ key of the mjlab dataclasses has the default the class itself has (so a key left out of
+    the YAML and a key written with its default mean the same)."""
+    model_cfg, actor_init, algorithm_cfg, algorithm_inits = FLOW_AGENTS[agent]
+    actor = _defaults(actor_init)
+    for f in fields(model_cfg):
         if f.name in actor and f.name not in ("hidden_dims", "activation", "obs_normalization"):
-            value = getattr(GenPOModelCfg(), f.name)
+            value = getattr(model_cfg(), f.name)
             assert (list(value) if isinstance(value, tuple) else value) == actor[f.name], f.name
-    algorithm = {**_defaults(GenPOCore.init_genpo), **_defaults(GenPO.__init__)}
-    extra = [f.name for f in fields(GenPOAlgorithmCfg) if f.name not in {g.name for g in fields(RslRlPpoAlgorithmCfg)}]
-    assert extra, "GenPOAlgorithmCfg adds no field"
+    algorithm = {k: v for init in algorithm_inits for k, v in _defaults(init).items()}
+    extra = [f.name for f in fields(algorithm_cfg) if f.name not in {g.name for g in fields(RslRlPpoAlgorithmCfg)}]
+    assert extra, f"{algorithm_cfg.__name__} adds no field"
     for name in extra:
-        assert getattr(GenPOAlgorithmCfg(), name) == algorithm[name], name
+        assert getattr(algorithm_cfg(), name) == algorithm[name], name
 
 
 @pytest.mark.parametrize("stock_id", sorted(MJLAB_TASKS))
