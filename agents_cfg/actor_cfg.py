@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from isaaclab.utils import configclass
-from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlRNNModelCfg
+from isaaclab_rl.rsl_rl import RslRlCNNModelCfg, RslRlMLPModelCfg, RslRlRNNModelCfg
 
 
 @configclass
@@ -78,3 +78,12 @@ class GenPORNNActorCfg(GenPOActorCfg, RslRlRNNModelCfg):
     """Size of the memory (the flow's conditioning)."""
     rnn_num_layers: int = 1
     """Number of recurrent layers."""
+
+
+@configclass
+class GenPOCNNActorCfg(GenPOActorCfg, RslRlCNNModelCfg):
+    """GenPO flow actor on rsl_rl's ``CNNModel`` (``genpo_rsl:GenPOCNNActor``): the flow is conditioned on the image
+    encoders' latent (with the 1D groups); ``cnn_cfg`` as stock."""
+
+    class_name: str = "genpo_rsl:GenPOCNNActor"
+    """The actor class, resolved by rsl_rl."""

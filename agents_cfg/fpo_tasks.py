@@ -13,13 +13,20 @@ settings (``num_mc_samples``, ``per_sample_ratio``, ``trust_region``, the policy
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from isaaclab.utils import configclass
-from isaaclab_rl.rsl_rl import RslRlMLPModelCfg, RslRlOnPolicyRunnerCfg, RslRlPpoAlgorithmCfg
+from isaaclab_rl.rsl_rl import (
+    RslRlCNNModelCfg,
+    RslRlMLPModelCfg,
+    RslRlOnPolicyRunnerCfg,
+    RslRlPpoAlgorithmCfg,
+    RslRlRNNModelCfg,
+)
 
-from agents_cfg.table import TaskRow
-from agents_cfg.tasks import CONFIG_CLASSES, derived_configs
+from agents_cfg.table import ENCODERS, TASKS, EncoderRow, TaskRow
+from agents_cfg.tasks import derived_configs, genpo_cfg
+from agents_cfg.variant_tasks import memory_of
 from isaaclab_tasks_ext.agents import FPO
 
 PPO_KEYS = ("num_learning_epochs", "num_mini_batches", "learning_rate", "schedule", "gamma", "lam", "desired_kl")
@@ -46,6 +53,23 @@ class FPOActorCfg(RslRlMLPModelCfg):
 
 
 @configclass
+class FPOCNNActorCfg(FPOActorCfg, RslRlCNNModelCfg):
+    """``genpo_rsl:FPOCNNActor``: the FPO++ flow on rsl_rl's ``CNNModel`` latent (``cnn_cfg`` as stock)."""
+
+    class_name: str = "genpo_rsl:FPOCNNActor"
+
+
+@configclass
+class FPORNNActorCfg(FPOActorCfg, RslRlRNNModelCfg):
+    """``genpo_rsl:FPORNNActor``: the FPO++ flow on rsl_rl's ``RNNModel`` memory (``rnn_*`` as stock)."""
+
+    class_name: str = "genpo_rsl:FPORNNActor"
+    rnn_type: str = "lstm"
+    rnn_hidden_dim: int = 256
+    rnn_num_layers: int = 1
+
+
+@configclass
 class FPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     """``genpo_rsl:FPO``: PPO settings plus FPO++'s (see :class:`genpo_rsl.FPO`)."""
 
@@ -66,29 +90,47 @@ class FPOAlgorithmCfg(RslRlPpoAlgorithmCfg):
     """Weight decay of the optimizer (FPO++: 1e-4 with optimizer="adamw"); None: the optimizer's default."""
 
 
-def fpo_cfg(row: TaskRow) -> RslRlOnPolicyRunnerCfg:
-    """Return the FPO config of a task: its GenPO config with the flow-matching actor and the FPO algorithm.
+def fpo_actor(genpo_actor: Any) -> FPOActorCfg:
+    """Return the FPO++ actor with a GenPO actor's sizes, time embedding and model kind (MLP, CNN or RNN encoder).
 
     Args:
-        row: The task's row of :data:`agents_cfg.table.TASKS`.
+        genpo_actor: The task's GenPO actor config.
 
     Returns:
-        The task's GenPO runner config with :class:`FPOActorCfg` (the GenPO actor's sizes), :class:`FPOAlgorithmCfg`
-        (the GenPO config's :data:`PPO_KEYS`) and the experiment name ``<stock>_fpo``.
+        :class:`FPOActorCfg`, :class:`FPOCNNActorCfg` (its ``cnn_cfg``) or :class:`FPORNNActorCfg` (its ``rnn_*``).
     """
-    cfg = CONFIG_CLASSES[row.key]()
-    genpo_actor, genpo_alg = cfg.actor, cfg.algorithm
-    cfg.experiment_name = FPO.experiment_name(row)
-    cfg.actor = FPOActorCfg(
+    kind, encoder = FPOActorCfg, {}
+    if isinstance(genpo_actor, RslRlCNNModelCfg):
+        kind, encoder = FPOCNNActorCfg, {"cnn_cfg": genpo_actor.cnn_cfg}
+    elif isinstance(genpo_actor, RslRlRNNModelCfg):
+        kind, encoder = FPORNNActorCfg, memory_of(genpo_actor)
+    return kind(
         hidden_dims=list(genpo_actor.hidden_dims),
         activation=genpo_actor.activation,
         obs_normalization=genpo_actor.obs_normalization,
         time_embed_dim=genpo_actor.time_embed_dim,
         time_hidden_dims=list(genpo_actor.time_hidden_dims),
         time_embedding=genpo_actor.time_embedding,
+        **encoder,
     )
+
+
+def fpo_cfg(row: TaskRow | EncoderRow) -> RslRlOnPolicyRunnerCfg:
+    """Return the FPO config of a task: its GenPO config with the flow-matching actor and the FPO algorithm.
+
+    Args:
+        row: The task's row of :data:`agents_cfg.table.TASKS` or :data:`agents_cfg.table.ENCODERS`.
+
+    Returns:
+        The task's GenPO runner config with :func:`fpo_actor` (the GenPO actor's sizes and encoder),
+        :class:`FPOAlgorithmCfg` (the GenPO config's :data:`PPO_KEYS`) and the experiment name ``<stock>_fpo``.
+    """
+    cfg = genpo_cfg(row)
+    genpo_alg = cfg.algorithm
+    cfg.experiment_name = FPO.experiment_name(row)
+    cfg.actor = fpo_actor(cfg.actor)
     cfg.algorithm = FPOAlgorithmCfg(**{key: getattr(genpo_alg, key) for key in PPO_KEYS})
     return cfg
 
 
-__getattr__ = derived_configs(FPO, fpo_cfg)
+__getattr__ = derived_configs(FPO, fpo_cfg, TASKS + ENCODERS)

@@ -54,6 +54,14 @@ PAPER: dict[str, PaperRow] = {
     "go2": PaperRow(hidden_dims=(512, 256, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.01),
     "h1": PaperRow(hidden_dims=(512, 256, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.01, humanoid=True),
     "shadow_hand": PaperRow(hidden_dims=(512, 512, 256, 128), learning_rate=5e-4, gamma=0.99, entropy_coef=0.005),
+    # contrib ANYmal-B/C (not paper tasks; their stock symmetry agents get genpo_with_symmetry): the stock sizes and
+    # PPO values, which are the anymal_d paper row's on flat ground
+    "anymal_flat": PaperRow(
+        hidden_dims=(128, 128, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.005, in_paper=False
+    ),
+    "anymal_rough": PaperRow(
+        hidden_dims=(512, 256, 128), learning_rate=1e-3, gamma=0.99, entropy_coef=0.005, in_paper=False
+    ),
     # CPU smoke task: stock Cartpole lr/γ/entropy, a small flow that learns in minutes on 2 cores
     "cartpole": PaperRow(
         hidden_dims=(32, 32),
@@ -111,6 +119,8 @@ class TaskRow:
 _ANT = "isaaclab_tasks.core.locomotion.ant.agents.rsl_rl_ppo_cfg"
 _HUM = "isaaclab_tasks.core.locomotion.humanoid.agents.rsl_rl_ppo_cfg"
 _VEL = "isaaclab_tasks.core.velocity.config"
+_ANYMAL_B = "isaaclab_tasks.contrib.velocity.config.anymal_b.agents.rsl_rl_ppo_cfg"
+_ANYMAL_C = "isaaclab_tasks.contrib.velocity.config.anymal_c.agents.rsl_rl_ppo_cfg"
 _SHADOW = "isaaclab_tasks.core.reorient.config.shadow_hand.agents.rsl_rl_ppo_cfg"
 _CART = "isaaclab_tasks.core.cartpole.agents.rsl_rl_ppo_cfg"
 _DRONE = "isaaclab_tasks.contrib.drone_arl.track_position_state_based.config.arl_robot_1.agents.rsl_rl_ppo_cfg"
@@ -198,6 +208,22 @@ TASKS: tuple[TaskRow, ...] = (
         algorithm={"num_learning_epochs": 4},
     ),
     TaskRow(
+        "anymal_b_flat", "IsaacContrib-Velocity-Flat-AnymalB", "AnymalBFlat", "anymal_flat",
+        f"{_ANYMAL_B}:AnymalBFlatPPORunnerCfg", experiment="anymal_b_flat", runner={"max_iterations": 300},
+    ),
+    TaskRow(
+        "anymal_b_rough", "IsaacContrib-Velocity-Rough-AnymalB", "AnymalBRough", "anymal_rough",
+        f"{_ANYMAL_B}:AnymalBRoughPPORunnerCfg", experiment="anymal_b_rough",
+    ),
+    TaskRow(
+        "anymal_c_flat", "IsaacContrib-Velocity-Flat-AnymalC", "AnymalCFlat", "anymal_flat",
+        f"{_ANYMAL_C}:AnymalCFlatPPORunnerCfg", experiment="anymal_c_flat", runner={"max_iterations": 300},
+    ),
+    TaskRow(
+        "anymal_c_rough", "IsaacContrib-Velocity-Rough-AnymalC", "AnymalCRough", "anymal_rough",
+        f"{_ANYMAL_C}:AnymalCRoughPPORunnerCfg", experiment="anymal_c_rough",
+    ),
+    TaskRow(
         "cartpole", "Isaac-Cartpole", "Cartpole", "cartpole", f"{_CART}:CartpolePPORunnerCfg",
         experiment="cartpole", runner={"num_steps_per_env": 16, "max_iterations": 150},
     ),
@@ -207,7 +233,8 @@ TASKS: tuple[TaskRow, ...] = (
     ),
 )  # fmt: skip
 """Every task id that gets the flow agents; fields in order ``key, task_id, stem, paper, stock``. Order: paper table
-order (the first row of a paper task is its :data:`PAPER_TASK_IDS` id), then the Cartpole smoke tasks."""
+order (the first row of a paper task is its :data:`PAPER_TASK_IDS` id), then the contrib ANYmal-B/C tasks (stock sizes:
+they carry IsaacLab's symmetry agents), then the Cartpole smoke tasks."""
 
 PAPER_TASK_IDS: dict[str, str] = {
     paper: next(row.task_id for row in TASKS if row.paper == paper) for paper, row in PAPER.items() if row.in_paper
@@ -276,6 +303,10 @@ VARIANTS: tuple[VariantRow, ...] = (
     VariantRow("genpo_with_symmetry", "cartpole", f"{_CART}:CartpolePPORunnerWithSymmetryCfg"),
     VariantRow("genpo_with_symmetry", "anymal_d_flat", f"{_ANYMAL_D}:AnymalDFlatPPORunnerWithSymmetryCfg"),
     VariantRow("genpo_with_symmetry", "anymal_d_rough", f"{_ANYMAL_D}:AnymalDRoughPPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_with_symmetry", "anymal_b_flat", f"{_ANYMAL_B}:AnymalBFlatPPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_with_symmetry", "anymal_b_rough", f"{_ANYMAL_B}:AnymalBRoughPPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_with_symmetry", "anymal_c_flat", f"{_ANYMAL_C}:AnymalCFlatPPORunnerWithSymmetryCfg"),
+    VariantRow("genpo_with_symmetry", "anymal_c_rough", f"{_ANYMAL_C}:AnymalCRoughPPORunnerWithSymmetryCfg"),
     VariantRow("genpo_recurrent", "anymal_d_flat", f"{_ANYMAL_D}:AnymalDFlatPPORunnerRecurrentCfg"),
     # no stock recurrent Cartpole: a small GRU, the CPU smoke test of recurrent GenPO in IsaacLab
     VariantRow("genpo_recurrent", "cartpole_direct", None, {"rnn_type": "gru", "rnn_hidden_dim": 32, "rnn_num_layers": 1}),
@@ -295,3 +326,69 @@ def variant_rows(agent: str) -> tuple[VariantRow, ...]:
         Its rows, in table order.
     """
     return tuple(v for v in VARIANTS if v.agent == agent)
+
+
+@dataclass(frozen=True)
+class EncoderRow:
+    """A task id whose stock rsl_rl agent is an encoder model (``CNNModel``: images; ``RNNModel``: memory).
+
+    Its ``genpo`` (and ``fpo``) config keeps the stock runner, critic and PPO values and the stock actor's model kind,
+    encoder (``cnn_cfg``; ``rnn_*``) and sizes, and puts the flow where the stock Gaussian head was
+    (:mod:`agents_cfg.encoder_tasks`). Where the robot's task is a paper task, :attr:`paper` names its paper row
+    (hidden sizes, learning rate, γ, entropy coefficient).
+    """
+
+    key: str
+    """Short name."""
+    task_id: str
+    """Stock task id in the installed ``gym.registry``."""
+    stem: str
+    """Class-name stem: ``<stem>GenPORunnerCfg`` in :mod:`agents_cfg.tasks`, ``<stem>FPORunnerCfg`` for FPO++."""
+    stock: str
+    """``module:Class`` of the stock config (a ``PresetCfg``: its ``default`` preset is the one used)."""
+    experiment: str
+    """The stock ``experiment_name``."""
+    paper: str | None = None
+    """Key into :data:`PAPER` for a paper task; ``None``: the stock sizes and PPO values."""
+
+
+_CAM_LIFT = "isaaclab_tasks.core.lift.config.franka_soft.agents.rsl_rl_ppo_cfg"
+_GEAR = "isaaclab_tasks.contrib.deploy.gear_assembly.config"
+_GEAR_UR10 = f"{_GEAR}.ur_10e.agents.rsl_rl_ppo_cfg:UR10GearAssemblyRNNPPORunnerCfg"
+_GEAR_RIZON = f"{_GEAR}.rizon_4s.agents.rsl_rl_ppo_cfg:Rizon4sGearAssemblyRNNPPORunnerCfg"
+_OPENAI_LSTM = "isaaclab_tasks.contrib.reorient.config.shadow_hand.agents.rsl_rl_ppo_cfg:ShadowHandAsymLSTMPPORunnerCfg"
+_UR10_PUSH = "isaaclab_tasks.contrib.ur10_particle_push.agents.rsl_rl_ppo_cfg:UR10ParticlePushPPORunnerCfg"
+
+ENCODERS: tuple[EncoderRow, ...] = (
+    # image encoders (CNNModel)
+    EncoderRow("cartpole_camera", "Isaac-Cartpole-Camera", "CartpoleCamera",
+               f"{_CART}:CartpoleCameraPPORunnerPresetsCfg", "cartpole_camera"),
+    EncoderRow("cartpole_camera_direct", "Isaac-Cartpole-Camera-Direct", "CartpoleCameraDirect",
+               f"{_CART}:CartpoleCameraDirectPPORunnerCfg", "cartpole_camera_direct"),
+    EncoderRow("franka_soft_camera", "Isaac-Lift-Soft-Franka-Camera", "FrankaSoftCamera",
+               f"{_CAM_LIFT}:FrankaDeformableCameraPPORunnerCfg", "franka_deformable_camera"),
+    EncoderRow("franka_cloth_camera", "Isaac-Lift-Cloth-Franka-Camera", "FrankaClothCamera",
+               f"{_CAM_LIFT}:FrankaDeformableCameraPPORunnerCfg", "franka_deformable_camera"),
+    EncoderRow("franka_cable_camera", "Isaac-Lift-Cable-Franka-Camera", "FrankaCableCamera",
+               f"{_CAM_LIFT}:FrankaCableCameraPPORunnerCfg", "lift_cable_camera"),
+    EncoderRow("ur10_particle_push", "IsaacContrib-UR10-Particle-Push", "UR10ParticlePush", _UR10_PUSH,
+               "ur10_particle_push"),
+    # memory (RNNModel)
+    EncoderRow("shadow_hand_openai_lstm", "IsaacContrib-Reorient-Cube-Shadow-OpenAI-LSTM-Direct",
+               "ShadowHandOpenAILSTM", _OPENAI_LSTM, "shadow_hand_openai_lstm", paper="shadow_hand"),
+    EncoderRow("gear_rizon4s", "IsaacContrib-Deploy-GearAssembly-Rizon4s-Grav", "GearAssemblyRizon4s", _GEAR_RIZON,
+               "gear_assembly_rizon4s"),
+    EncoderRow("gear_rizon4s_ros", "IsaacContrib-Deploy-GearAssembly-Rizon4s-Grav-ROS-Inference",
+               "GearAssemblyRizon4sROS", _GEAR_RIZON, "gear_assembly_rizon4s"),
+    EncoderRow("gear_ur10e_2f140", "IsaacContrib-Deploy-GearAssembly-UR10e-2F140", "GearAssemblyUR10e2F140",
+               _GEAR_UR10, "gear_assembly_ur10e"),
+    EncoderRow("gear_ur10e_2f140_ros", "IsaacContrib-Deploy-GearAssembly-UR10e-2F140-ROS-Inference",
+               "GearAssemblyUR10e2F140ROS", _GEAR_UR10, "gear_assembly_ur10e"),
+    EncoderRow("gear_ur10e_2f85", "IsaacContrib-Deploy-GearAssembly-UR10e-2F85", "GearAssemblyUR10e2F85", _GEAR_UR10,
+               "gear_assembly_ur10e"),
+    EncoderRow("gear_ur10e_2f85_ros", "IsaacContrib-Deploy-GearAssembly-UR10e-2F85-ROS-Inference",
+               "GearAssemblyUR10e2F85ROS", _GEAR_UR10, "gear_assembly_ur10e"),
+)  # fmt: skip
+"""Every stock task id whose rsl_rl agent is a ``CNNModel`` or ``RNNModel`` (``tests/isaaclab_ext/
+test_isaaclab_encoders.py`` checks the installed registry against it). Not here: the Kuka-Allegro camera ids, whose
+stock actor is a task-defined ``CNNModel`` subclass registered as a preset instance (docs/isaaclab.md)."""

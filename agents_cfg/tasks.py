@@ -24,7 +24,7 @@ from agents_cfg.actor_cfg import GenPOActorCfg
 from agents_cfg.algorithm_cfg import GenPOAlgorithmCfg
 from agents_cfg.critic_cfg import GenPOCriticCfg
 from agents_cfg.runner_cfg import GenPORunnerCfg
-from agents_cfg.table import PAPER, TASKS, PaperRow, TaskRow
+from agents_cfg.table import ENCODERS, PAPER, TASKS, EncoderRow, PaperRow, TaskRow
 from isaaclab_tasks_ext.agents import GENPO
 
 if TYPE_CHECKING:
@@ -133,3 +133,27 @@ def derived_configs(
         raise AttributeError(f"module {agent.config_module!r} has no attribute {name!r}")
 
     return module_getattr
+
+
+def genpo_cfg(row: TaskRow | EncoderRow) -> GenPORunnerCfg:
+    """Return the GenPO config of a task row or of an image/memory row (:mod:`agents_cfg.encoder_tasks`).
+
+    Args:
+        row: A row of :data:`TASKS` or of :data:`agents_cfg.table.ENCODERS`.
+
+    Returns:
+        A new instance of the task's GenPO runner config.
+    """
+    if isinstance(row, TaskRow):
+        return CONFIG_CLASSES[row.key]()
+    from agents_cfg.encoder_tasks import encoder_cfg  # imports the stock config module
+
+    return encoder_cfg(row)
+
+
+_serve_encoders = derived_configs(GENPO, genpo_cfg, ENCODERS)
+
+
+def __getattr__(name: str) -> Callable[[], object]:
+    """Return the GenPO config factory of an image/memory task (``<stem>GenPORunnerCfg`` of an ENCODERS row)."""
+    return _serve_encoders(name)

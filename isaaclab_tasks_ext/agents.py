@@ -49,6 +49,8 @@ class Agent:
     """Whether ``genpo-compare`` can run it from scratch (a distillation needs a teacher checkpoint: ``False``)."""
     variant: bool = False
     """Registered only on its rows of :data:`agents_cfg.table.VARIANTS` (the task ids with the stock variant)."""
+    encoders: bool = False
+    """Also registered on the image/memory task ids of :data:`agents_cfg.table.ENCODERS` (the stock encoder kept)."""
 
     @property
     def agent_key(self) -> str:
@@ -109,6 +111,7 @@ GENPO = Agent(
     checkpoint_marker="genpo",
     config_module="agents_cfg.tasks",
     class_suffix="GenPORunnerCfg",
+    encoders=True,
 )
 PPO = Agent(name="ppo", gym_keys=("rsl_rl_cfg_entry_point",), label="Gaussian PPO")
 PPO_MATCHED = Agent(
@@ -136,6 +139,7 @@ FPO = Agent(
     checkpoint_marker="fpo",
     config_module="agents_cfg.fpo_tasks",
     class_suffix="FPORunnerCfg",
+    encoders=True,
 )
 FPO_PAPER = Agent(
     name="fpo_paper",

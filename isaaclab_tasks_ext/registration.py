@@ -1,7 +1,8 @@
 """Add the flow agents of :data:`isaaclab_tasks_ext.agents.AGENTS` (``--agent genpo``, ...) to the stock task ids.
 
 The task ids are the rows of :data:`agents_cfg.table.TASKS` (a variant agent: its rows of
-:data:`agents_cfg.table.VARIANTS`); the keys and ``module:Class`` strings come from the agent entries.
+:data:`agents_cfg.table.VARIANTS`; ``genpo`` and ``fpo`` also the image/memory ids of
+:data:`agents_cfg.table.ENCODERS`); the keys and ``module:Class`` strings come from the agent entries.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field
 
-from agents_cfg.table import TASKS, variant_rows
-from isaaclab_tasks_ext.agents import AGENTS, GENPO
+from agents_cfg.table import ENCODERS, TASKS, variant_rows
+from isaaclab_tasks_ext.agents import AGENTS, GENPO, Agent
 
 ENTRY_POINT_KEYS: tuple[str, ...] = GENPO.gym_keys
 """The ``gym.spec(task).kwargs`` keys that point at the GenPO config (``--agent genpo``)."""
@@ -37,6 +38,21 @@ class RegistrationReport:
         return "\n".join(lines)
 
 
+def agent_rows(agent: Agent) -> tuple:
+    """Return the table rows an algorithm is registered on.
+
+    Args:
+        agent: The algorithm's entry of :data:`isaaclab_tasks_ext.agents.AGENTS`.
+
+    Returns:
+        Its :data:`~agents_cfg.table.VARIANTS` rows (a variant agent), else :data:`~agents_cfg.table.TASKS` and, where
+        :attr:`Agent.encoders`, :data:`~agents_cfg.table.ENCODERS`.
+    """
+    if agent.variant:
+        return variant_rows(agent.name)
+    return TASKS + ENCODERS if agent.encoders else TASKS
+
+
 def register(import_tasks: bool = True) -> RegistrationReport:
     """Add every registering algorithm's entry points to each table task id in ``gym.registry``; warn about the rest.
 
@@ -56,7 +72,7 @@ def register(import_tasks: bool = True) -> RegistrationReport:
     agents = [agent for agent in AGENTS.values() if agent.registers]
     report = RegistrationReport()
     for agent in agents:
-        for row in variant_rows(agent.name) if agent.variant else TASKS:
+        for row in agent_rows(agent):
             spec = gym.registry.get(row.task_id)
             if spec is None:
                 if row.task_id not in report.missing:  # several agents register on one id

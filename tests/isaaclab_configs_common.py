@@ -40,9 +40,10 @@ def is_missing(value) -> bool:
 
 
 class FakeVecEnv(VecEnv):
-    """Smallest rsl_rl VecEnv with given observation group sizes and action size (random dynamics)."""
+    """Smallest rsl_rl VecEnv with given observation group sizes (an int, or a shape such as an image's ``(C, H, W)``)
+    and action size (random dynamics)."""
 
-    def __init__(self, obs_sizes: dict[str, int], num_actions: int, num_envs: int = 4) -> None:
+    def __init__(self, obs_sizes: dict[str, int | tuple[int, ...]], num_actions: int, num_envs: int = 4) -> None:
         """Zero episode lengths; episodes end every 7th step."""
         self.num_envs, self.num_actions, self.device = num_envs, num_actions, "cpu"
         self.obs_sizes, self.max_episode_length, self.cfg = obs_sizes, 20, {}
@@ -51,7 +52,8 @@ class FakeVecEnv(VecEnv):
 
     def get_observations(self) -> TensorDict:
         """Random observations of the task's sizes."""
-        obs = {group: torch.randn(self.num_envs, size) for group, size in self.obs_sizes.items()}
+        shapes = {group: size if isinstance(size, tuple) else (size,) for group, size in self.obs_sizes.items()}
+        obs = {group: torch.randn(self.num_envs, *shape) for group, shape in shapes.items()}
         return TensorDict(obs, batch_size=[self.num_envs])
 
     def step(self, actions: torch.Tensor):

@@ -22,6 +22,8 @@ ROBOT_JOINTS: dict[str, list[str]] = {
     "ant_instanceable.usd": [f"ant_joint_{i}" for i in range(8)],  # 4 legs × (hip, ankle)
     "humanoid_instanceable.usd": [f"humanoid_joint_{i}" for i in range(21)],  # MuJoCo humanoid, 21 hinges
     "anymal_d.usd": [f"{leg}_{j}" for leg in ("LF", "LH", "RF", "RH") for j in ("HAA", "HFE", "KFE")],
+    "anymal_b.usd": [f"{leg}_{j}" for leg in ("LF", "LH", "RF", "RH") for j in ("HAA", "HFE", "KFE")],
+    "anymal_c.usd": [f"{leg}_{j}" for leg in ("LF", "LH", "RF", "RH") for j in ("HAA", "HFE", "KFE")],
     "go2.usd": [f"{leg}_{j}_joint" for leg in ("FL", "FR", "RL", "RR") for j in ("hip", "thigh", "calf")],
     "h1_minimal.usd": [
         f"{s}_{j}"

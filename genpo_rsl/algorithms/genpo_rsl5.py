@@ -16,7 +16,7 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.algorithms.health import env_log_dir
-from genpo_rsl.algorithms.symmetry import mirror_loss, mirrored
+from genpo_rsl.algorithms.symmetry import mirrored, symmetry_term
 from genpo_rsl.algorithms.update_loop import step_rows
 from genpo_rsl.models.genpo_actor import GenPOHead
 from genpo_rsl.modules.flow import legacy_key_renames
@@ -145,11 +145,7 @@ class GenPO(GenPOCore, PPO):
 
     def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         """Return the symmetry mirror loss times its coefficient (``use_mirror_loss``); log it as ``symmetry``."""
-        if not self.symmetry:
-            return 0.0
-        loss = mirror_loss(self.symmetry, self.actor, batch)
-        terms["symmetry"] = loss.detach()
-        return self.symmetry.mirror_loss_coeff * loss if self.symmetry.use_mirror_loss else 0.0
+        return symmetry_term(self.symmetry, self.actor, batch, terms)
 
     def before_step(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> None:
         """Train RND (if configured) on the minibatch, as PPO does."""

@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import torch
 import torch.nn as nn
-from rsl_rl.extensions import Symmetry
 from tensordict import TensorDict
 
 from genpo_rsl.algorithms.genpo import Minibatch
 
+if TYPE_CHECKING:  # rsl-rl-lib 5.x only; the 3.x adapter passes a DictSymmetry
+    from rsl_rl.extensions import Symmetry
 
-def mirrored(symmetry: Symmetry, batch: Minibatch) -> Minibatch:
+
+def mirrored(symmetry: Symmetry | DictSymmetry, batch: Minibatch) -> Minibatch:
     """Return ``batch`` with its mirrored copies appended (``use_data_augmentation``); ``batch`` itself otherwise.
 
     Args:
-        symmetry: rsl_rl's symmetry extension (its function and env).
+        symmetry: rsl_rl's symmetry extension (its function and env; 3.x: :class:`DictSymmetry`).
         batch: A minibatch of ``n`` rows (no recurrent trajectories: rsl_rl refuses symmetry with those).
 
     Returns:
@@ -67,18 +69,72 @@ def mirrored(symmetry: Symmetry, batch: Minibatch) -> Minibatch:
     )
 
 
-def mirror_loss(symmetry: Symmetry, actor: nn.Module, batch: Minibatch) -> torch.Tensor:
-    """Return rsl_rl's mirror loss on the zero-noise actions: ``MSE(a(Ms), M a(s))`` over the mirrored rows.
+class DictSymmetry:
+    """rsl-rl-lib 3.x's ``symmetry_cfg`` dict (its runner adds the env as ``"_env"``) with the attributes of 5.x's
+    ``Symmetry`` that :func:`mirrored` and :func:`symmetry_term` read, so both adapters share them.
 
     Args:
-        symmetry: rsl_rl's symmetry extension.
-        actor: The flow actor; ``actor(obs)`` is its deterministic zero-noise action.
+        cfg: The dict 3.x's ``PPO`` keeps as ``self.symmetry``.
+    """
+
+    def __init__(self, cfg: dict) -> None:
+        """Keep the dict (read at every use, as 3.x's PPO reads it)."""
+        self.cfg = cfg
+
+    use_data_augmentation = property(lambda self: bool(self.cfg["use_data_augmentation"]))
+    use_mirror_loss = property(lambda self: bool(self.cfg["use_mirror_loss"]))
+    mirror_loss_coeff = property(lambda self: float(self.cfg.get("mirror_loss_coeff", 0.0)))
+    data_augmentation_func = property(lambda self: self.cfg["data_augmentation_func"])
+    env = property(lambda self: self.cfg.get("_env"))
+
+
+def mirror_loss(
+    symmetry: Symmetry | DictSymmetry, actor: Callable[[TensorDict], torch.Tensor], batch: Minibatch
+) -> torch.Tensor:
+    """Return rsl_rl's mirror loss on the zero-noise actions: ``MSE(a(Ms), M a(s))`` over the mirrored rows.
+
+    As rsl_rl's PPO computes it (both majors): the observations are mirrored here unless the batch was augmented
+    already; the mirrored actions of the original rows are the (detached) target.
+
+    Args:
+        symmetry: rsl_rl's symmetry extension (5.x) or the 3.x dict's view.
+        actor: The deterministic zero-noise action of the flow, ``actor(obs)``.
         batch: The minibatch (mirrored already with ``use_data_augmentation``).
 
     Returns:
         The loss, detached unless ``use_mirror_loss`` (then it is only logged), as rsl_rl returns it.
     """
-    return symmetry.compute_loss(actor, SimpleNamespace(observations=batch.obs), batch.original_rows)  # type: ignore[arg-type]
+    n, obs, func = batch.original_rows, batch.obs, symmetry.data_augmentation_func
+    if not symmetry.use_data_augmentation:
+        obs, _ = func(env=symmetry.env, obs=obs, actions=None)
+    actions = actor(obs.detach().clone())
+    _, mirrored_actions = func(env=symmetry.env, obs=None, actions=actions[:n])
+    loss = nn.functional.mse_loss(actions[n:], mirrored_actions.detach()[n:])
+    return loss if symmetry.use_mirror_loss else loss.detach()
+
+
+def symmetry_term(
+    symmetry: Symmetry | DictSymmetry | None,
+    actor: Callable[[TensorDict], torch.Tensor],
+    batch: Minibatch,
+    terms: dict[str, torch.Tensor],
+) -> torch.Tensor | float:
+    """Return the mirror loss times its coefficient where ``use_mirror_loss`` (else 0); log it as ``symmetry``.
+
+    Args:
+        symmetry: The symmetry extension or view; ``None``: no symmetry (returns 0, logs nothing).
+        actor: The deterministic zero-noise action of the flow.
+        batch: The minibatch.
+        terms: The update's logged terms (``symmetry`` is added).
+
+    Returns:
+        The weighted loss to add to GenPO's, or 0.
+    """
+    if not symmetry:
+        return 0.0
+    loss = mirror_loss(symmetry, actor, batch)
+    terms["symmetry"] = loss.detach()
+    return symmetry.mirror_loss_coeff * loss if symmetry.use_mirror_loss else 0.0
 
 
 @torch.no_grad()

@@ -11,6 +11,7 @@ from tensordict import TensorDict
 
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
+from genpo_rsl.algorithms.symmetry import DictSymmetry, mirrored, symmetry_term
 from genpo_rsl.modules.flow import legacy_key_renames
 from genpo_rsl.rsl3.actor_critic import GenPOActorCritic
 from genpo_rsl.utils.checkpoint import optimizer_state_in_model_order
@@ -30,11 +31,13 @@ class GenPO(GenPOCore, PPO):
         rnd_cfg: Must be ``None`` (RND is not supported with rsl-rl-lib 3.x).
         **kwargs: rsl_rl 3.x ``PPO``'s settings and GenPO's (``compression_coef``, ``compression_fraction``,
             ``compression_form``, ``cuda_graphs``, ``allow_tf32``, ``entropy_form``: see
-            :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` and ``use_mixed_precision=True`` are refused.
+            :meth:`GenPOCore.init_genpo`). ``symmetry_cfg`` is 3.x PPO's dict (augmentation and mirror loss, shared
+            with the 5.x adapter: :mod:`genpo_rsl.algorithms.symmetry`); ``use_mixed_precision=True`` is refused.
 
     Raises:
         TypeError: If ``policy`` is not a ``GenPOActorCritic``.
-        ValueError: If ``rnd_cfg`` is set, a GenPO setting is invalid, or an unsupported PPO option is set.
+        ValueError: If the policy is recurrent (not supported under 3.x), ``rnd_cfg`` is set, a GenPO setting is
+            invalid, or an unsupported PPO option is set.
     """
 
     VALUE_KEY = "value_function"
@@ -48,12 +51,19 @@ class GenPO(GenPOCore, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
+        if getattr(policy, "is_recurrent", False):
+            raise ValueError(
+                f"GenPO (rsl-rl-lib 3.x): a recurrent policy ({type(policy).__name__}) is not supported under "
+                "rsl-rl-lib 3.x; allowed: genpo_rsl.GenPOActorCritic (MLP). Recurrent GenPO: rsl-rl-lib 5.x with "
+                "genpo_rsl:GenPORNNActor (docs/rsl_rl.md)."
+            )
         require_model("GenPO", "policy", policy, GenPOActorCritic, "genpo_rsl.GenPOActorCritic")
         if rnd_cfg:
             raise ValueError(f"GenPO (rsl-rl-lib 3.x): rnd_cfg={rnd_cfg!r} is not supported; allowed: None.")
-        genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs)
+        genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs, symmetry=True)
         super().__init__(policy, entropy_coef=entropy_coef, **ppo_kwargs)
         self.init_genpo(**genpo_kwargs)
+        self.mirror = DictSymmetry(self.symmetry) if self.symmetry else None
         load_optimizer = self.optimizer.load_state_dict
 
         def load_in_model_order(state: dict) -> None:
@@ -111,11 +121,20 @@ class GenPO(GenPOCore, PPO):
         """Yield rsl_rl 3.x's minibatch tuples in the core's form."""
         generator = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
         for obs, dummy, old_values, advantages, returns, old_log_prob, old_z, *_ in generator:
-            yield Minibatch(obs, dummy, old_log_prob.squeeze(-1), old_z, advantages.squeeze(-1), returns, old_values)
+            batch = Minibatch(obs, dummy, old_log_prob.squeeze(-1), old_z, advantages.squeeze(-1), returns, old_values)
+            yield mirrored(self.mirror, batch) if self.mirror else batch
 
     def critic_values(self, batch: Minibatch) -> torch.Tensor:
         """Return the critic's values."""
         return self.policy.evaluate(batch.obs)
+
+    def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
+        """Return the symmetry mirror loss times its coefficient (``use_mirror_loss``); log it as ``symmetry``."""
+        return symmetry_term(self.mirror, self.deterministic_action, batch, terms)
+
+    def deterministic_action(self, obs: TensorDict) -> torch.Tensor:
+        """Return the zero-noise environment action (what the mirror loss compares)."""
+        return self.policy.actor(self.policy.flow_condition(obs))
 
     def clip_gradients(self) -> None:
         """Clip one gradient norm over all policy parameters (rsl-rl-lib 3.x PPO's rule)."""

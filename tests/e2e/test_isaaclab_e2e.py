@@ -366,3 +366,34 @@ def test_cartpole_direct_genpo_recurrent_train_play_export(env, tmp_path) -> Non
             np.testing.assert_allclose(jit(x).numpy(), expected, atol=1e-5)
         out, h = session.run(None, {"obs": x.numpy(), "h_in": h})[:2]
         np.testing.assert_allclose(out, expected, atol=1e-4)
+
+
+def test_cartpole_camera_direct_genpo_train_play_export(env, tmp_path) -> None:
+    """``--agent genpo`` on the stock camera task: the CNN encoder trains on rendered frames, plays, and its JIT and
+    ONNX exports (image input, zero-noise flow head) match the checkpoint's actor."""
+    import onnxruntime as ort
+
+    task = ["--task", "Isaac-Cartpole-Camera-Direct", "--agent", "genpo", *CPU]
+    args = [str(BIN / "genpo-train"), *task, "--num_envs", "4", "--max_iterations", "2", "agent.num_steps_per_env=8"]
+    assert "Learning iteration 1/2" in _train(args, tmp_path, env, "camera.log")
+    run = _run_dir(tmp_path, "cartpole_camera_direct_genpo")
+    checkpoint = _checkpoint(run, 1)
+    assert checkpoint["genpo"]["action_dim"] == 1
+    played = _play([str(BIN / "genpo-play"), *task, "--num_envs", "2"], tmp_path, env, "camera_play.log")
+    assert f"Loading model checkpoint from: {run / 'model_1.pt'}" in played
+    actor_cfg = yaml.full_load((run / "params" / "agent.yaml").read_text())["actor"]
+    assert actor_cfg.pop("class_name") == "genpo_rsl:GenPOCNNActor"
+    image = torch.rand(1, 6, 96, 96, generator=torch.Generator().manual_seed(0))  # RGB, 2 stacked frames
+    obs = TensorDict({"policy": image}, batch_size=[1])
+    actor = resolve_callable("genpo_rsl:GenPOCNNActor")(obs, {"actor": ["policy"]}, "actor", 1, **actor_cfg)
+    actor.load_state_dict(checkpoint["actor_state_dict"])
+    session = ort.InferenceSession(str(run / "exported" / "policy.onnx"), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == ["obs", "policy"]
+    (onnx_out,) = session.run(None, {"obs": np.zeros((1, 0), np.float32), "policy": image.numpy()})
+    jit = torch.jit.load(str(run / "exported" / "policy.pt"))
+    with torch.no_grad():
+        actor_out = actor.eval()(obs).numpy()
+        jit_out = jit(torch.zeros(1, 0), [image]).numpy()
+    assert np.isfinite(actor_out).all() and actor_out.shape == (1, 1)
+    np.testing.assert_allclose(jit_out, actor_out, atol=1e-5)
+    np.testing.assert_allclose(onnx_out, actor_out, atol=1e-4)

@@ -91,6 +91,15 @@ def test_generated_config_has_paper_values(key: str) -> None:
         assert (list(paper.hidden_dims), paper.learning_rate, paper.gamma, paper.entropy_coef) == PAPER_SETTINGS[
             row.paper
         ]
+    elif row.paper != "cartpole":  # not a paper task (contrib ANYmal-B/C): the stock sizes and PPO values
+        stock = load_agent_cfg(row.task_id, "rsl_rl_cfg_entry_point")
+        assert list(paper.hidden_dims) == stock.actor.hidden_dims == stock.critic.hidden_dims
+        stock_alg = stock.algorithm
+        assert (paper.learning_rate, paper.gamma, paper.entropy_coef) == (
+            stock_alg.learning_rate,
+            stock_alg.gamma,
+            stock_alg.entropy_coef,
+        )
     assert cfg.actor.class_name == "genpo_rsl:GenPOActor" and cfg.actor.distribution_cfg is None
     assert cfg.actor.hidden_dims == cfg.critic.hidden_dims == list(paper.hidden_dims)
     assert cfg.actor.activation == cfg.critic.activation == "mish"

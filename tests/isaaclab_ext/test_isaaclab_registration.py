@@ -17,7 +17,7 @@ import gymnasium as gym  # noqa: E402
 
 import isaaclab_tasks_ext  # noqa: E402
 from agents_cfg import TASKS, TaskRow  # noqa: E402
-from agents_cfg.table import VARIANTS  # noqa: E402
+from agents_cfg.table import ENCODERS, VARIANTS  # noqa: E402
 from isaaclab_tasks_ext.agents import AGENTS  # noqa: E402
 from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
 
@@ -27,7 +27,12 @@ from isaaclab_tasks_ext.cli import with_defaults  # noqa: E402
 def test_register_reports_every_table_id(registered) -> None:
     """All table ids exist in the installed registry and carry both keys as module:Class strings."""
     assert registered.ok and registered.missing == []
-    assert set(registered.registered) == {row.task_id for row in TASKS}
+    assert set(registered.registered) == {row.task_id for row in TASKS + ENCODERS}
+    for row in ENCODERS:  # the image/memory ids: genpo and fpo only
+        assert registered.registered[row.task_id] == {
+            "genpo": f"agents_cfg.tasks:{row.stem}GenPORunnerCfg",
+            "fpo": f"agents_cfg.fpo_tasks:{row.stem}FPORunnerCfg",
+        }
     variants = {
         (v.task_id, v.agent): f"agents_cfg.variant_tasks:{v.stem}{AGENTS[v.agent].class_suffix}" for v in VARIANTS
     }

@@ -289,7 +289,6 @@ def test_bad_policy_config(tmp_path, key: str, value, message: str) -> None:
         ({"compression_fraction": 0.0}, r"compression_fraction=0.0 is invalid; allowed: 0 < f <= 1"),
         ({"compression_coef": -1.0}, r"compression_coef=-1.0 is invalid; allowed: >= 0"),
         ({"rnd_cfg": {"weight": 1.0}}, r"rnd_cfg=.* is not supported"),
-        ({"symmetry_cfg": {"use_data_augmentation": True}}, r"symmetry_cfg=.* is not supported"),
     ],
 )
 def test_bad_algorithm_config(overrides: dict, message: str) -> None:
