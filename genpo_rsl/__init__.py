@@ -22,12 +22,13 @@ from genpo_rsl.warm_start.cloning import behavior_clone
 from genpo_rsl.warm_start.demonstrations import Demonstrations, concatenate_demonstrations, load_demonstrations
 
 if rsl_rl_major() == 3:
-    from genpo_rsl.rsl3 import GenPO, GenPOActorCritic
+    from genpo_rsl.rsl3 import GenPO, GenPOActorCritic, GenPOActorCriticRecurrent
 
     __all__ = [
         "Demonstrations",
         "GenPO",
         "GenPOActorCritic",
+        "GenPOActorCriticRecurrent",
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",

@@ -138,6 +138,7 @@ def _term_size(cfg: Any, term: Any, num_actions: int) -> int:
         "generated_commands": lambda: COMMAND_SIZES[type(getattr(cfg.commands, params["command_name"])).__name__],
         "body_incoming_wrench": lambda: 6 * len(params["sensor_cfg"].body_names),
         "height_scan": lambda: _ray_count(getattr(cfg.scene, params["sensor_cfg"].name)),
+        "image_rgb": lambda: math.prod(image_shape(cfg, params)),
     }
     if name in fixed:
         size = fixed[name]
@@ -168,3 +169,37 @@ def _manager_sizes(cfg: Any) -> tuple[dict[str, int], int]:
         history = group.history_length or 1
         obs[group_name] = sum(_term_size(cfg, t, num_actions) for t in terms) * history
     return obs, num_actions
+
+
+CHANNELS = {"rgb": 3, "depth": 1, "distance_to_image_plane": 1}
+"""Channels of a camera data type."""
+
+
+def image_shape(cfg: Any, params: dict[str, Any]) -> tuple[int, ...]:
+    """Shape of an ``image_rgb`` term: its camera's ``(C·frame_stack, H, W)`` (``channel_first``) or ``(H, W, C·k)``."""
+    camera = _default(getattr(cfg.scene, params["sensor_cfg"].name))
+    channels = CHANNELS[params.get("data_type", "rgb")] * max(1, params.get("frame_stack", 1))
+    if params.get("channel_first", False):
+        return channels, camera.height, camera.width
+    return camera.height, camera.width, channels
+
+
+def task_shapes(task_id: str) -> tuple[dict[str, tuple[int, ...]], int]:
+    """Return ``({obs group: shape}, num_actions)``: an image group's ``(C, H, W)`` (a direct env's
+    ``observation_space`` with its ``frame_stack``; a manager group whose one term is ``image_rgb``), else ``(size,)``.
+    """
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
+    cfg = _default(load_cfg_from_registry(task_id, "env_cfg_entry_point"))
+    sizes, num_actions = task_sizes(task_id)
+    shapes = {group: (size,) for group, size in sizes.items()}
+    if hasattr(cfg, "observation_space") and not hasattr(cfg, "observations"):
+        space = cfg.observation_space
+        if isinstance(space, (list, tuple)) and len(space) == 3:  # the camera env stacks frame_stack frames on C
+            shapes["policy"] = (space[0] * max(1, getattr(cfg, "frame_stack", 1)), *space[1:])
+        return shapes, num_actions
+    for group_name, group in vars(cfg.observations).items():
+        terms = [t for t in vars(group).values() if hasattr(t, "func") and t.func is not None] if group else []
+        if len(terms) == 1 and getattr(terms[0].func, "__name__", "") == "image_rgb":
+            shapes[group_name] = image_shape(cfg, terms[0].params)
+    return shapes, num_actions

@@ -85,7 +85,7 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
             False,
         )
         del self.std  # no Gaussian noise parameter: the flow is the distribution
-        cond_dim = sum(obs[group].shape[-1] for group in obs_groups["policy"])
+        cond_dim = self.condition_dim(obs, obs_groups)
         names = ("num_actions", "actor_hidden_dims")
         flow = build_flow(
             "GenPOActorCritic", flow_cfg, flat, num_actions, cond_dim, actor_hidden_dims, activation, names
@@ -94,6 +94,10 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
         print(f"GenPO flow actor: {self.actor}")
         self.action_dim, self.inference_mode = num_actions, inference_mode
         self.action_spread = torch.zeros(num_actions)
+
+    def condition_dim(self, obs: TensorDict, obs_groups: dict[str, list[str]]) -> int:
+        """Return the size of what the flow is conditioned on: the actor observations (a subclass: its memory)."""
+        return sum(obs[group].shape[-1] for group in obs_groups["policy"])
 
     @property
     def flow(self) -> GenPOFlow:

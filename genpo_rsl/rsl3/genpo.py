@@ -12,6 +12,7 @@ from tensordict import TensorDict
 from genpo_rsl.algorithms.genpo import GenPOCore, Minibatch
 from genpo_rsl.algorithms.genpo_args import split_genpo_kwargs
 from genpo_rsl.algorithms.symmetry import DictSymmetry, mirrored, symmetry_term
+from genpo_rsl.algorithms.update_loop import step_rows
 from genpo_rsl.modules.flow import legacy_key_renames
 from genpo_rsl.rsl3.actor_critic import GenPOActorCritic
 from genpo_rsl.utils.checkpoint import optimizer_state_in_model_order
@@ -25,8 +26,13 @@ class GenPO(GenPOCore, PPO):
     as rsl-rl-lib 3.x's PPO does: one norm over all policy (actor + critic) parameters. ``learning_rate`` is read from
     the optimizer, so a checkpoint (which stores the optimizer) resumes with the adapted learning rate.
 
+    A recurrent policy (:class:`~genpo_rsl.rsl3.actor_critic_recurrent.GenPOActorCriticRecurrent`) trains as 3.x's
+    PPO trains ``ActorCriticRecurrent``: each rollout step stores the hidden states, the update runs on the padded
+    trajectory minibatches from them, and every per-step field is taken one row per step.
+
     Args:
-        policy: The flow actor-critic (:class:`~genpo_rsl.rsl3.actor_critic.GenPOActorCritic`).
+        policy: The flow actor-critic (:class:`~genpo_rsl.rsl3.actor_critic.GenPOActorCritic` or its recurrent
+            subclass).
         entropy_coef: ``λ``, the weight of the entropy term (its form: ``entropy_form``).
         rnd_cfg: Must be ``None`` (RND is not supported with rsl-rl-lib 3.x).
         **kwargs: rsl_rl 3.x ``PPO``'s settings and GenPO's (``compression_coef``, ``compression_fraction``,
@@ -36,8 +42,8 @@ class GenPO(GenPOCore, PPO):
 
     Raises:
         TypeError: If ``policy`` is not a ``GenPOActorCritic``.
-        ValueError: If the policy is recurrent (not supported under 3.x), ``rnd_cfg`` is set, a GenPO setting is
-            invalid, or an unsupported PPO option is set.
+        ValueError: If ``rnd_cfg`` is set, ``symmetry_cfg`` with a recurrent policy, a GenPO setting is invalid,
+            or an unsupported PPO option is set.
     """
 
     VALUE_KEY = "value_function"
@@ -51,11 +57,15 @@ class GenPO(GenPOCore, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
-        if getattr(policy, "is_recurrent", False):
+        if policy.is_recurrent and not isinstance(policy, GenPOActorCritic):
+            raise TypeError(
+                f"GenPO needs a GenPO policy, got {type(policy).__name__} (recurrent); set the policy's class_name to "
+                "'genpo_rsl.GenPOActorCriticRecurrent' (same rnn_type / rnn_hidden_dim / rnn_num_layers keys)."
+            )
+        if policy.is_recurrent and kwargs.get("symmetry_cfg"):
             raise ValueError(
-                f"GenPO (rsl-rl-lib 3.x): a recurrent policy ({type(policy).__name__}) is not supported under "
-                "rsl-rl-lib 3.x; allowed: genpo_rsl.GenPOActorCritic (MLP). Recurrent GenPO: rsl-rl-lib 5.x with "
-                "genpo_rsl:GenPORNNActor (docs/rsl_rl.md)."
+                "GenPO (rsl-rl-lib 3.x): symmetry_cfg with a recurrent policy is not supported (as rsl_rl's PPO "
+                "refuses it); allowed: symmetry_cfg=None, or the MLP genpo_rsl.GenPOActorCritic."
             )
         require_model("GenPO", "policy", policy, GenPOActorCritic, "genpo_rsl.GenPOActorCritic")
         if rnd_cfg:
@@ -106,6 +116,8 @@ class GenPO(GenPOCore, PPO):
 
     def act(self, obs: TensorDict) -> torch.Tensor:
         """Sample a dummy action, store it with its log-prob and latent, and return ``(x + y) / 2``."""
+        if self.policy.is_recurrent:  # the hidden states before this step, as PPO records them
+            self.transition.hidden_states = self.policy.get_hidden_states()
         dummy, z, log_prob = self.sample_checked(obs)
         self.transition.actions = dummy
         self.transition.values = self.policy.evaluate(obs).detach()
@@ -118,15 +130,31 @@ class GenPO(GenPOCore, PPO):
     # -- the core's adapter hooks --------------------------------------------------------------------------------
 
     def minibatches(self) -> Iterator[Minibatch]:
-        """Yield rsl_rl 3.x's minibatch tuples in the core's form."""
-        generator = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
-        for obs, dummy, old_values, advantages, returns, old_log_prob, old_z, *_ in generator:
-            batch = Minibatch(obs, dummy, old_log_prob.squeeze(-1), old_z, advantages.squeeze(-1), returns, old_values)
+        """Yield rsl_rl 3.x's minibatch tuples in the core's form: a recurrent policy's padded trajectories (with
+        their masks and start hidden states) with the per-step fields taken one row per step."""
+        if self.policy.is_recurrent:
+            generator = self.storage.recurrent_mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
+        else:
+            generator = self.storage.mini_batch_generator(self.num_mini_batches, self.num_learning_epochs)
+        for obs, dummy, old_values, advantages, returns, old_log_prob, old_z, _, hidden, masks, *_ in generator:
+            batch = Minibatch(
+                obs=obs,
+                dummy_actions=step_rows(dummy),
+                old_log_prob=step_rows(old_log_prob).squeeze(-1),
+                old_latent=step_rows(old_z),
+                advantages=step_rows(advantages).squeeze(-1),
+                returns=step_rows(returns),
+                old_values=step_rows(old_values),
+                masks=masks,
+                hidden_states=hidden if hidden is not None else (None, None),
+            )
             yield mirrored(self.mirror, batch) if self.mirror else batch
 
     def critic_values(self, batch: Minibatch) -> torch.Tensor:
-        """Return the critic's values."""
-        return self.policy.evaluate(batch.obs)
+        """Return the critic's values, one row per step."""
+        if batch.masks is None:
+            return self.policy.evaluate(batch.obs)
+        return step_rows(self.policy.evaluate(batch.obs, masks=batch.masks, hidden_state=batch.hidden_states[1]))
 
     def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         """Return the symmetry mirror loss times its coefficient (``use_mirror_loss``); log it as ``symmetry``."""

@@ -15,7 +15,7 @@ SUPPORTED_MAJORS = (3, 5)
 """rsl-rl-lib major versions with an adapter."""
 
 ADAPTER_CLASSES = {
-    3: ("GenPO", "GenPOActorCritic"),
+    3: ("GenPO", "GenPOActorCritic", "GenPOActorCriticRecurrent"),
     5: ("GenPO", "GenPOActor", "GenPODistillation", "FPO", "FPOActor", "GenPOCNNActor", "FPOCNNActor"),
 }
 """Public class names of each adapter, as exported by :mod:`genpo_rsl`."""

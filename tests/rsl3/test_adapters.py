@@ -71,6 +71,7 @@ def test_rsl3_exports_the_3x_classes() -> None:
         "Demonstrations",
         "GenPO",
         "GenPOActorCritic",
+        "GenPOActorCriticRecurrent",
         "GenPOFlow",
         "GenPONumericalError",
         "behavior_clone",

@@ -62,9 +62,8 @@ def test_mirrored_minibatch_mirrors_both_halves_and_logs_the_mirror_loss(tmp_pat
     assert losses["roundtrip_error"] < 1e-4 and losses["symmetry"] > 0.0
 
 
-@pytest.mark.parametrize("symmetry", [False, True])
-def test_a_recurrent_policy_is_refused_by_name(tmp_path, symmetry: bool) -> None:
-    """3.x: recurrent GenPO is not supported (5.x has ``GenPORNNActor``); the error says so in one line."""
-    extra = {"symmetry_cfg": symmetry_cfg()} if symmetry else {}
-    with pytest.raises(ValueError, match=r"recurrent policy \(ActorCriticRecurrent\) is not supported under rsl-rl"):
-        make_runner(tmp_path, policy={"class_name": "ActorCriticRecurrent"}, **extra)
+def test_symmetry_with_a_recurrent_policy_is_refused_by_name(tmp_path) -> None:
+    """As rsl_rl's PPO refuses it for ``ActorCriticRecurrent``."""
+    memory = {"class_name": "genpo_rsl.GenPOActorCriticRecurrent", "rnn_type": "gru", "rnn_hidden_dim": 8}
+    with pytest.raises(ValueError, match=r"symmetry_cfg with a recurrent policy is not supported"):
+        make_runner(tmp_path, policy=memory, symmetry_cfg=symmetry_cfg())
