@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from isaaclab.utils import configclass
 from isaaclab_rl.rsl_rl import RslRlCNNModelCfg, RslRlMLPModelCfg, RslRlRNNModelCfg
@@ -87,3 +87,22 @@ class GenPOCNNActorCfg(GenPOActorCfg, RslRlCNNModelCfg):
 
     class_name: str = "genpo_rsl:GenPOCNNActor"
     """The actor class, resolved by rsl_rl."""
+
+
+def own_model_cfg(base: type, head: str, model_class: str, extra: dict[str, Any]) -> type:
+    """Return a flow actor config class over a task's own model class (the head by name, ``models/flow_head.py``).
+
+    Args:
+        base: The flow actor config of the model kind (:class:`GenPOCNNActorCfg`, FPO++'s, ...).
+        head: ``"genpo_rsl:GenPOModel"`` or ``"genpo_rsl:FPOModel"``.
+        model_class: The task's model class, ``"module:Class"``.
+        extra: The model config's own fields and their values (e.g. ``init_temperature``).
+
+    Returns:
+        The ``@configclass`` subclass of ``base`` with ``class_name=head``, ``model_class`` and ``extra`` as fields.
+    """
+    name = f"{base.__name__.removesuffix('Cfg')}On{model_class.rpartition(':')[2]}Cfg"
+    annotations = {"class_name": str, "model_class": str, **dict.fromkeys(extra, Any)}
+    body = {"__module__": __name__, "__qualname__": name, "__annotations__": annotations, "class_name": head,
+            "model_class": model_class, **extra}  # fmt: skip
+    return configclass(type(name, (base,), body))

@@ -13,6 +13,7 @@ settings (``num_mc_samples``, ``per_sample_ratio``, ``trust_region``, the policy
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from isaaclab.utils import configclass
@@ -24,8 +25,9 @@ from isaaclab_rl.rsl_rl import (
     RslRlRNNModelCfg,
 )
 
+from agents_cfg.actor_cfg import GenPOActorCfg, GenPOCNNActorCfg, GenPORNNActorCfg, own_model_cfg
 from agents_cfg.table import ENCODERS, TASKS, EncoderRow, TaskRow
-from agents_cfg.tasks import derived_configs, genpo_cfg
+from agents_cfg.tasks import derived_configs, genpo_cfg, is_preset
 from agents_cfg.variant_tasks import memory_of
 from isaaclab_tasks_ext.agents import FPO
 
@@ -99,11 +101,15 @@ def fpo_actor(genpo_actor: Any) -> FPOActorCfg:
     Returns:
         :class:`FPOActorCfg`, :class:`FPOCNNActorCfg` (its ``cnn_cfg``) or :class:`FPORNNActorCfg` (its ``rnn_*``).
     """
-    kind, encoder = FPOActorCfg, {}
+    kind, encoder, genpo_kind = FPOActorCfg, {}, GenPOActorCfg
     if isinstance(genpo_actor, RslRlCNNModelCfg):
-        kind, encoder = FPOCNNActorCfg, {"cnn_cfg": genpo_actor.cnn_cfg}
+        kind, encoder, genpo_kind = FPOCNNActorCfg, {"cnn_cfg": genpo_actor.cnn_cfg}, GenPOCNNActorCfg
     elif isinstance(genpo_actor, RslRlRNNModelCfg):
-        kind, encoder = FPORNNActorCfg, memory_of(genpo_actor)
+        kind, encoder, genpo_kind = FPORNNActorCfg, memory_of(genpo_actor), GenPORNNActorCfg
+    if hasattr(genpo_actor, "model_class"):  # a task's own model class: FPO++'s head by name over it
+        own = {f.name for f in dataclasses.fields(genpo_actor)} - {f.name for f in dataclasses.fields(genpo_kind)}
+        extra = {key: getattr(genpo_actor, key) for key in own - {"model_class"}}
+        kind = own_model_cfg(kind, "genpo_rsl:FPOModel", genpo_actor.model_class, extra)
     return kind(
         hidden_dims=list(genpo_actor.hidden_dims),
         activation=genpo_actor.activation,
@@ -126,8 +132,15 @@ def fpo_cfg(row: TaskRow | EncoderRow) -> RslRlOnPolicyRunnerCfg:
         :class:`FPOAlgorithmCfg` (the GenPO config's :data:`PPO_KEYS`) and the experiment name ``<stock>_fpo``.
     """
     cfg = genpo_cfg(row)
+    if is_preset(cfg):  # a stock PresetCfg (camera pipelines, rigs): each preset converted
+        return type(cfg)(**{f.name: fpo_of(getattr(cfg, f.name), row) for f in dataclasses.fields(cfg)})
+    return fpo_of(cfg, row)
+
+
+def fpo_of(cfg: RslRlOnPolicyRunnerCfg, row: TaskRow | EncoderRow) -> RslRlOnPolicyRunnerCfg:
+    """Return a GenPO runner config turned into FPO++'s (see :func:`fpo_cfg`)."""
     genpo_alg = cfg.algorithm
-    cfg.experiment_name = FPO.experiment_name(row)
+    cfg.experiment_name = cfg.experiment_name.removesuffix("_genpo") + "_fpo"
     cfg.actor = fpo_actor(cfg.actor)
     cfg.algorithm = FPOAlgorithmCfg(**{key: getattr(genpo_alg, key) for key in PPO_KEYS})
     return cfg

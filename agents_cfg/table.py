@@ -345,7 +345,8 @@ class EncoderRow:
     stem: str
     """Class-name stem: ``<stem>GenPORunnerCfg`` in :mod:`agents_cfg.tasks`, ``<stem>FPORunnerCfg`` for FPO++."""
     stock: str
-    """``module:Class`` of the stock config (a ``PresetCfg``: its ``default`` preset is the one used)."""
+    """``module:Class`` of the stock config (the default preset's where the task registers a preset instance). The
+    configs are built from the entry the registry holds (:func:`agents_cfg.encoder_tasks.stock_entry`)."""
     experiment: str
     """The stock ``experiment_name``."""
     paper: str | None = None
@@ -357,6 +358,7 @@ _GEAR = "isaaclab_tasks.contrib.deploy.gear_assembly.config"
 _GEAR_UR10 = f"{_GEAR}.ur_10e.agents.rsl_rl_ppo_cfg:UR10GearAssemblyRNNPPORunnerCfg"
 _GEAR_RIZON = f"{_GEAR}.rizon_4s.agents.rsl_rl_ppo_cfg:Rizon4sGearAssemblyRNNPPORunnerCfg"
 _OPENAI_LSTM = "isaaclab_tasks.contrib.reorient.config.shadow_hand.agents.rsl_rl_ppo_cfg:ShadowHandAsymLSTMPPORunnerCfg"
+_KUKA = "isaaclab_tasks.core.lift.config.kuka_allegro.agents.rsl_rl_ppo_cfg"
 _UR10_PUSH = "isaaclab_tasks.contrib.ur10_particle_push.agents.rsl_rl_ppo_cfg:UR10ParticlePushPPORunnerCfg"
 
 ENCODERS: tuple[EncoderRow, ...] = (
@@ -371,6 +373,11 @@ ENCODERS: tuple[EncoderRow, ...] = (
                f"{_CAM_LIFT}:FrankaDeformableCameraPPORunnerCfg", "franka_deformable_camera"),
     EncoderRow("franka_cable_camera", "Isaac-Lift-Cable-Franka-Camera", "FrankaCableCamera",
                f"{_CAM_LIFT}:FrankaCableCameraPPORunnerCfg", "lift_cable_camera"),
+    # a task's own model class (spatial-softmax CNN) in a preset of camera rigs (single_camera, duo_camera)
+    EncoderRow("kuka_allegro_lift_camera", "Isaac-Lift-KukaAllegro-Camera", "KukaAllegroLiftCamera",
+               f"{_KUKA}:KukaAllegroSingleCameraPPORunnerCfg", "lift_kuka_allegro_single_camera"),
+    EncoderRow("kuka_allegro_reorient_camera", "Isaac-Reorient-KukaAllegro-Camera", "KukaAllegroReorientCamera",
+               f"{_KUKA}:KukaAllegroSingleCameraPPORunnerCfg", "lift_kuka_allegro_single_camera"),
     EncoderRow("ur10_particle_push", "IsaacContrib-UR10-Particle-Push", "UR10ParticlePush", _UR10_PUSH,
                "ur10_particle_push"),
     # memory (RNNModel)
@@ -389,6 +396,5 @@ ENCODERS: tuple[EncoderRow, ...] = (
     EncoderRow("gear_ur10e_2f85_ros", "IsaacContrib-Deploy-GearAssembly-UR10e-2F85-ROS-Inference",
                "GearAssemblyUR10e2F85ROS", _GEAR_UR10, "gear_assembly_ur10e"),
 )  # fmt: skip
-"""Every stock task id whose rsl_rl agent is a ``CNNModel`` or ``RNNModel`` (``tests/isaaclab_ext/
-test_isaaclab_encoders.py`` checks the installed registry against it). Not here: the Kuka-Allegro camera ids, whose
-stock actor is a task-defined ``CNNModel`` subclass registered as a preset instance (docs/isaaclab.md)."""
+"""Every stock task id whose rsl_rl agent is a ``CNNModel`` or ``RNNModel`` or a task's own subclass of one
+(``tests/isaaclab_ext/test_isaaclab_encoders.py`` checks the installed registry against it)."""

@@ -136,7 +136,8 @@ def derived_configs(
 
 
 def genpo_cfg(row: TaskRow | EncoderRow) -> GenPORunnerCfg:
-    """Return the GenPO config of a task row or of an image/memory row (:mod:`agents_cfg.encoder_tasks`).
+    """Return the GenPO config of a task row or of an image/memory row (:mod:`agents_cfg.encoder_tasks`; a stock
+    ``PresetCfg`` gives a ``PresetCfg`` of GenPO configs).
 
     Args:
         row: A row of :data:`TASKS` or of :data:`agents_cfg.table.ENCODERS`.
@@ -149,6 +150,13 @@ def genpo_cfg(row: TaskRow | EncoderRow) -> GenPORunnerCfg:
     from agents_cfg.encoder_tasks import encoder_cfg  # imports the stock config module
 
     return encoder_cfg(row)
+
+
+def is_preset(cfg: object) -> bool:
+    """True for an IsaacLab ``PresetCfg`` (a stock entry with named alternatives, ``presets=<name>``)."""
+    from isaaclab_tasks.utils import PresetCfg
+
+    return isinstance(cfg, PresetCfg)
 
 
 _serve_encoders = derived_configs(GENPO, genpo_cfg, ENCODERS)

@@ -39,19 +39,30 @@ elif rsl_rl_major() == 5:
     from genpo_rsl.algorithms.distillation import GenPODistillation
     from genpo_rsl.algorithms.fpo import FPO
     from genpo_rsl.algorithms.genpo_rsl5 import GenPO
-    from genpo_rsl.models import FPOActor, FPOCNNActor, FPORNNActor, GenPOActor, GenPOCNNActor, GenPORNNActor
+    from genpo_rsl.models import (
+        FPOActor,
+        FPOCNNActor,
+        FPOModel,
+        FPORNNActor,
+        GenPOActor,
+        GenPOCNNActor,
+        GenPOModel,
+        GenPORNNActor,
+    )
 
     __all__ = [
         "FPO",
         "Demonstrations",
         "FPOActor",
         "FPOCNNActor",
+        "FPOModel",
         "FPORNNActor",
         "GenPO",
         "GenPOActor",
         "GenPOCNNActor",
         "GenPODistillation",
         "GenPOFlow",
+        "GenPOModel",
         "GenPONumericalError",
         "GenPORNNActor",
         "behavior_clone",

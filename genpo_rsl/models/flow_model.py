@@ -20,7 +20,7 @@ from rsl_rl.utils import unpad_trajectories
 from tensordict import TensorDict
 
 from genpo_rsl.modules.policy import check_finite_condition
-from genpo_rsl.utils.config_keys import accepted_keys, check_keys
+from genpo_rsl.utils.config_keys import accepted_keys, check_keys, forwarded_keys
 from genpo_rsl.utils.settings import check_inference_mode
 
 
@@ -111,8 +111,10 @@ class FlowModel:
 
     def model_keys(self) -> set[str]:
         """Return the config keys of the model part: :class:`FlowModel`'s and the model class's (not the flow's)."""
-        model_class = next(c for c in type(self).__mro__ if c.__module__.startswith("rsl_rl.models"))
-        return (accepted_keys(FlowModel) | accepted_keys(model_class)) - {"output_dim"}
+        model_class = next(  # rsl_rl's model class, or a task's own subclass of one (models/flow_head.py)
+            c for c in type(self).__mro__ if issubclass(c, nn.Module) and not c.__module__.startswith("genpo_rsl")
+        )
+        return (accepted_keys(FlowModel) | forwarded_keys(model_class)) - {"output_dim"}
 
     def build_flow(self, head: HeadSizes, **flow_keys) -> nn.Module:
         """Return the flow head on the observation latent (a subclass implements it).

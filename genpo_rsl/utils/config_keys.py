@@ -18,6 +18,20 @@ def accepted_keys(*callables: type | Callable) -> set[str]:
     return names - INTERNAL
 
 
+def forwarded_keys(cls: type) -> set[str]:
+    """Return the keyword names ``cls(...)`` accepts, following ``**kwargs`` that its ``__init__`` passes on to its
+    bases (a task's own model class, ``def __init__(self, *args, scale=1.0, **kwargs)``, takes its base's keys too)."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        init = vars(klass).get("__init__")
+        if init is None or klass is object:
+            continue
+        names |= accepted_keys(init)
+        if not any(p.kind is p.VAR_KEYWORD for p in inspect.signature(init).parameters.values()):
+            break
+    return names - INTERNAL
+
+
 def check_keys(who: str, section: str, keys: Iterable[str], allowed: set[str]) -> None:
     """Raise ``ValueError`` naming the keys of ``section`` that are not in ``allowed``, and listing the allowed ones."""
     unknown = sorted(set(keys) - allowed)

@@ -7,6 +7,8 @@ stand-in env with those shapes, trained one iteration and played.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 pytest.importorskip("isaaclab")
@@ -14,7 +16,7 @@ pytestmark = [pytest.mark.isaaclab, pytest.mark.usefixtures("registered")]
 
 import gymnasium as gym  # noqa: E402
 import torch  # noqa: E402
-from isaaclab_configs_common import FakeVecEnv, load_agent_cfg  # noqa: E402
+from isaaclab_configs_common import FakeVecEnv, is_missing, load_agent_cfg  # noqa: E402
 from isaaclab_rl.rsl_rl import RslRlCNNModelCfg, RslRlRNNModelCfg  # noqa: E402
 from isaaclab_task_sizes import task_shapes  # noqa: E402
 from rsl_rl.runners import OnPolicyRunner  # noqa: E402
@@ -24,10 +26,6 @@ from agents_cfg.table import ENCODERS, EncoderRow  # noqa: E402
 from genpo_rsl import FPO, FPOCNNActor, FPORNNActor, GenPO, GenPOCNNActor, GenPORNNActor  # noqa: E402
 from isaaclab_tasks_ext.agents import FPO as FPO_AGENT  # noqa: E402
 from isaaclab_tasks_ext.agents import GENPO  # noqa: E402
-
-NOT_COVERED = {"Isaac-Lift-KukaAllegro-Camera", "Isaac-Reorient-KukaAllegro-Camera"}
-"""Stock encoder ids without a GenPO row: their actor is a task-defined ``CNNModel`` subclass (spatial softmax), and
-their agent entry is a preset instance, not a ``module:Class`` string."""
 
 SHAPED = {"cartpole_camera", "cartpole_camera_direct", "shadow_hand_openai_lstm"}
 """The ids whose observation shapes come from their env configs (:func:`isaaclab_task_sizes.task_shapes`). The others
@@ -50,28 +48,57 @@ def test_every_stock_encoder_id_has_a_row() -> None:
             continue
         if isinstance(actor, (RslRlCNNModelCfg, RslRlRNNModelCfg)):
             found.add(task_id)
-    assert found - NOT_COVERED == {row.task_id for row in ENCODERS}
-    assert found >= NOT_COVERED  # still there: revisit them when the stock configs change
+    assert found == {row.task_id for row in ENCODERS}
+
+
+def entry_configs(task_id: str, key: str) -> dict[str, object]:
+    """The configs of an agent entry: each preset of a ``PresetCfg`` by name, else the one config (name ``""``)."""
+    from isaaclab_tasks.utils import PresetCfg
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
+    cfg = load_cfg_from_registry(task_id, key)
+    if isinstance(cfg, PresetCfg):
+        return {f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)}
+    return {"": cfg}
+
+
+def expected_head(stock_actor, algorithm: str) -> str:
+    """The flow actor's class_name for a stock actor: the fixed class of rsl_rl's model kind, or the head by name."""
+    model = stock_actor.class_name.rpartition(":")[2].rpartition(".")[2]
+    if model not in ("MLPModel", "CNNModel", "RNNModel"):
+        return f"genpo_rsl:{algorithm}Model"
+    return f"genpo_rsl:{algorithm}{ {'MLPModel': '', 'CNNModel': 'CNN', 'RNNModel': 'RNN'}[model] }Actor"
 
 
 @pytest.mark.parametrize("row", ENCODERS, ids=lambda r: r.key)
 def test_encoder_config_is_the_stock_one_with_the_flow_head(row: EncoderRow) -> None:
-    stock = stock_of(row.task_id)
     for agent in (GENPO, FPO_AGENT):
         assert gym.spec(row.task_id).kwargs[agent.agent_key] == agent.entry_point(row)
-    cfg = load_agent_cfg(row.task_id, GENPO.agent_key)
+    stocks = entry_configs(row.task_id, "rsl_rl_cfg_entry_point")
+    ours, fpos = entry_configs(row.task_id, GENPO.agent_key), entry_configs(row.task_id, FPO_AGENT.agent_key)
+    assert ours.keys() == fpos.keys() == stocks.keys()  # the same presets (presets=<name> picks one for all)
+    for name, stock in stocks.items():
+        check_against_stock(row, stock, ours[name], fpos[name])
+
+
+def check_against_stock(row: EncoderRow, stock, cfg, fpo) -> None:
     assert cfg.experiment_name == f"{stock.experiment_name}_genpo"
-    for key in ("num_steps_per_env", "max_iterations", "save_interval", "obs_groups", "clip_actions"):
+    for key in ("num_steps_per_env", "max_iterations", "save_interval", "obs_groups", "clip_actions", "check_for_nan"):
         assert getattr(cfg, key) == getattr(stock, key), key
     assert cfg.critic.to_dict() == stock.critic.to_dict()  # the stock critic, model kind included
-    image = isinstance(stock.actor, RslRlCNNModelCfg)
-    assert cfg.actor.class_name == ("genpo_rsl:GenPOCNNActor" if image else "genpo_rsl:GenPORNNActor")
+    assert cfg.actor.class_name == expected_head(stock.actor, "GenPO")
     assert cfg.actor.distribution_cfg is None and cfg.actor.obs_normalization == stock.actor.obs_normalization
-    if image:
-        assert cfg.actor.cnn_cfg.to_dict() == stock.actor.cnn_cfg.to_dict()
-    else:
-        for key in ("rnn_type", "rnn_hidden_dim", "rnn_num_layers"):
-            assert getattr(cfg.actor, key) == getattr(stock.actor, key), key
+    own = {f.name for f in dataclasses.fields(stock.actor)} - {"class_name", "distribution_cfg", "hidden_dims"}
+    own -= {"activation", "obs_normalization", "stochastic"}  # the flow's own activation (Mish); no Gaussian
+    for key in own:  # the encoder (cnn_cfg, rnn_*) and a task model's own fields (init_temperature)
+        mine, theirs = getattr(cfg.actor, key), getattr(stock.actor, key)
+        if is_missing(theirs):  # a deprecated field the stock config leaves unset
+            continue
+        assert (mine.to_dict() if hasattr(mine, "to_dict") else mine) == (
+            theirs.to_dict() if hasattr(theirs, "to_dict") else theirs
+        ), key
+    if cfg.actor.class_name == "genpo_rsl:GenPOModel":
+        assert cfg.actor.model_class == stock.actor.class_name
     alg, stock_alg = cfg.algorithm, stock.algorithm
     assert alg.class_name == "genpo_rsl:GenPO"
     for key in ("num_learning_epochs", "num_mini_batches", "lam", "desired_kl", "clip_param", "schedule",
@@ -83,13 +110,11 @@ def test_encoder_config_is_the_stock_one_with_the_flow_head(row: EncoderRow) -> 
         paper = PAPER[row.paper]
         expected = (list(paper.hidden_dims), paper.learning_rate, paper.gamma, paper.entropy_coef)
     assert (cfg.actor.hidden_dims, alg.learning_rate, alg.gamma, alg.entropy_coef) == expected
-    fpo = load_agent_cfg(row.task_id, FPO_AGENT.agent_key)
-    assert fpo.actor.class_name == ("genpo_rsl:FPOCNNActor" if image else "genpo_rsl:FPORNNActor")
+    assert fpo.actor.class_name == expected_head(stock.actor, "FPO")
     assert fpo.critic.to_dict() == stock.critic.to_dict() and fpo.experiment_name == f"{stock.experiment_name}_fpo"
-    if image:
-        assert fpo.actor.cnn_cfg.to_dict() == stock.actor.cnn_cfg.to_dict()
-    else:
-        assert fpo.actor.rnn_hidden_dim == stock.actor.rnn_hidden_dim
+    for key in own - {"rnn_type", "rnn_num_layers"}:
+        if not is_missing(getattr(stock.actor, key)):
+            assert getattr(fpo.actor, key) == getattr(cfg.actor, key), key
 
 
 @pytest.mark.parametrize("key", sorted(SHAPED))
@@ -111,3 +136,25 @@ def test_encoder_config_builds_trains_and_plays_on_the_tasks_shapes(key: str, ag
     policy = runner.get_inference_policy()
     with torch.inference_mode():
         assert policy(env.get_observations()).shape == (env.num_envs, num_actions)
+
+
+@pytest.mark.parametrize("algorithm", ["GenPO", "FPO"])
+def test_kuka_allegros_own_model_class_carries_the_flow_head(algorithm: str) -> None:
+    """The Kuka-Allegro camera tasks' own model class (spatial-softmax CNN) under the flow head by name: it trains on
+    a toy image task (a small ``cnn_cfg`` for its 9×9 image), and its own JIT exporter reproduces the actor."""
+    from genpo_rsl.toy_env import ImageReachEnv, image_train_cfg
+
+    row = next(r for r in ENCODERS if r.key == "kuka_allegro_lift_camera")
+    stock = load_agent_cfg(row.task_id, "rsl_rl_cfg_entry_point").actor
+    cfg = image_train_cfg(algorithm.lower())
+    cfg["actor"].update(class_name=f"genpo_rsl:{algorithm}Model", model_class=stock.class_name, init_temperature=0.5,
+                        cnn_cfg={"output_channels": [4], "kernel_size": [3], "stride": [1], "activation": "elu"})  # fmt: skip
+    torch.manual_seed(0)
+    runner = OnPolicyRunner(ImageReachEnv(num_envs=16, seed=0), cfg, log_dir=None, device="cpu")
+    actor = runner.alg.actor
+    assert "SpatialSoftmaxCNNModel" in {c.__name__ for c in type(actor).__mro__} and actor.softmaxes
+    runner.learn(1)
+    obs = runner.env.get_observations()
+    actor.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(torch.jit.script(actor.as_jit())(obs["policy"], [obs["goal_image"]]), actor(obs))
