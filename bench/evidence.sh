@@ -4,7 +4,8 @@
 # and started again across sessions. One torch thread per run (steady on a shared CPU): compare speeds only with the
 # same setting. Outputs under runs/evidence/ (git-ignored); tables and plots go to docs/results.md by hand.
 #   bash bench/evidence.sh [humanoid|ant_long|ablations|three_way|warm_start|sharpen_long|sharpen_cartpole|sharpen_screen|
-#                           sharpen_humanoid|sharpen_warm_start|symmetry_cartpole|mjlab_cartpole|mjlab_go1_speed|all]
+#                           sharpen_humanoid|sharpen_warm_start|sharpen_fpo|symmetry_cartpole|mjlab_cartpole|
+#                           mjlab_go1_speed|all]
 #                           [variant ...]
 # Variants pick some of the ablations (default n2 p095 no_compression entropy0 base_scale ppo), e.g. to run two in
 # parallel: `bash bench/evidence.sh ablations no_compression & bash bench/evidence.sh ablations base_scale`.
@@ -123,6 +124,12 @@ main() {
                 --episodes 16 --scratch runs/sharpen/warm_scratch --out runs/sharpen/warm_start --finetune_name $variant \
                 --finetune_override agent.actor.base_scale=learned agent.algorithm.entropy_form=estimate $extra
         done
+    fi
+    if [[ $what == sharpen_fpo || $what == all ]]; then  # §11's Ant budget with FPO++ at its published settings
+        # (EMA 0.95 after 500 updates, AdamW, 16 epochs, 16 MC samples: about 6x the update of §11's FPO++ runs); GenPO
+        # and PPO at this budget are the first 100 iterations of the sharpen_long runs (same envs, seeds, settings)
+        $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms fpo_paper \
+            --eval_every 50 --eval_episodes 32 --out runs/sharpen/ant_fpo_paper -- agent.save_interval=5
     fi
     if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
         # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed
