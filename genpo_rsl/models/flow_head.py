@@ -15,6 +15,7 @@ of its MLP and distribution (:class:`~genpo_rsl.models.flow_model.FlowModel`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from rsl_rl.models import MLPModel
@@ -64,39 +65,45 @@ def model_class_of(who: str, model_class: str | type) -> type:
     return model
 
 
-def GenPOModel(  # a class_name users type, named like the classes beside it
-    obs: TensorDict,
-    obs_groups: dict[str, list[str]],
-    obs_set: str,
-    output_dim: int,
-    model_class: str | type = "rsl_rl.models:MLPModel",
-    **keys,
-) -> GenPOHead:
-    """Build GenPO's flow head over ``model_class`` (``class_name="genpo_rsl:GenPOModel"``).
+def head_over_model(head: type, name: str) -> Callable[..., MLPModel]:
+    """Return the config entry point ``name`` that builds ``head`` over the model class its config names.
+
+    Args:
+        head: :class:`~genpo_rsl.models.genpo_actor.GenPOHead` or :class:`~genpo_rsl.models.fpo_actor.FPOHead`.
+        name: The entry point's name (``"GenPOModel"``, ``"FPOModel"``), as ``class_name="genpo_rsl:<name>"``.
+
+    Returns:
+        ``build(obs, obs_groups, obs_set, output_dim, model_class="rsl_rl.models:MLPModel", **keys)``: an instance of
+        ``flow_head_class(head, model_class)``; ``keys`` are the model class's, then the flow's.
+    """
+
+    def build(
+        obs: TensorDict,
+        obs_groups: dict[str, list[str]],
+        obs_set: str,
+        output_dim: int,
+        model_class: str | type = "rsl_rl.models:MLPModel",
+        **keys,
+    ) -> MLPModel:
+        model = model_class_of(name, model_class)
+        return flow_head_class(head, model)(obs, obs_groups, obs_set, output_dim, **keys)
+
+    build.__name__ = build.__qualname__ = name
+    build.__doc__ = f"""Build {head.__name__} over ``model_class`` (``class_name="genpo_rsl:{name}"``).
 
     Args:
         obs: Observation dictionary.
         obs_groups: Observation sets to groups.
         obs_set: This model's observation set (``"actor"``).
         output_dim: Environment action size ``d``.
-        model_class: The model class, ``"module:Class"`` (default rsl_rl's ``MLPModel``: the same as ``GenPOActor``).
-        **keys: The model class's keys, then the flow's (as :class:`~genpo_rsl.models.genpo_actor.GenPOHead`).
-
-    Returns:
-        The actor, an instance of ``flow_head_class(GenPOHead, model_class)``.
+        model_class: The model class, ``"module:Class"`` (default rsl_rl's ``MLPModel``).
+        **keys: The model class's keys, then the flow's.
     """
-    model = model_class_of("GenPOModel", model_class)
-    return flow_head_class(GenPOHead, model)(obs, obs_groups, obs_set, output_dim, **keys)
+    return build
 
 
-def FPOModel(
-    obs: TensorDict,
-    obs_groups: dict[str, list[str]],
-    obs_set: str,
-    output_dim: int,
-    model_class: str | type = "rsl_rl.models:MLPModel",
-    **keys,
-) -> FPOHead:
-    """Build FPO++'s flow head over ``model_class`` (``class_name="genpo_rsl:FPOModel"``); see :func:`GenPOModel`."""
-    model = model_class_of("FPOModel", model_class)
-    return flow_head_class(FPOHead, model)(obs, obs_groups, obs_set, output_dim, **keys)
+GenPOModel = head_over_model(GenPOHead, "GenPOModel")
+"""GenPO's flow head over the model class a config names (``class_name="genpo_rsl:GenPOModel"``, ``model_class``)."""
+
+FPOModel = head_over_model(FPOHead, "FPOModel")
+"""FPO++'s flow head over the model class a config names (``class_name="genpo_rsl:FPOModel"``, ``model_class``)."""
