@@ -138,6 +138,43 @@ def test_encoder_config_builds_trains_and_plays_on_the_tasks_shapes(key: str, ag
         assert policy(env.get_observations()).shape == (env.num_envs, num_actions)
 
 
+def stand_in_shapes(task_id: str) -> dict[str, tuple[int, ...]]:
+    """Stand-in shapes of a manager env's groups: an image group (a term reading a camera or a height map) ``(3, 64,
+    64)``, any other ``(16,)``; used where the real sizes have no rule (USD-defined joints, deformables)."""
+    from isaaclab_tasks.utils.parse_cfg import load_cfg_from_registry
+
+    cfg = load_cfg_from_registry(task_id, "env_cfg_entry_point")
+    cfg = getattr(cfg, "default", cfg)
+    shapes = {}
+    for name, group in vars(cfg.observations).items():
+        terms = [getattr(t, "default", t) for t in vars(group).values()] if group is not None else []  # presets
+        terms = [t for t in terms if hasattr(t, "func")]
+        if terms:
+            names = " ".join(getattr(t.func, "__name__", str(t.func)) for t in terms)
+            shapes[name] = (3, 64, 64) if "image" in names or "heightmap" in names else (16,)
+    return shapes
+
+
+@pytest.mark.parametrize("row", [r for r in ENCODERS if r.key not in SHAPED], ids=lambda r: r.key)
+def test_every_encoder_config_builds_where_the_stock_agent_builds(row: EncoderRow) -> None:
+    """Where the real shapes have no size rule: on the same stand-in env, the stock agent and ``genpo`` both build,
+    their actors read the same latent (the flow's condition is the stock MLP's input), and GenPO trains and plays."""
+    from agents_cfg import to_runner_dict
+
+    env = FakeVecEnv(stand_in_shapes(row.task_id), num_actions=7)
+    stock = OnPolicyRunner(env, to_runner_dict(load_agent_cfg(row.task_id, "rsl_rl_cfg_entry_point")), None, "cpu")
+    cfg = load_agent_cfg(row.task_id, GENPO.agent_key)
+    cfg.num_steps_per_env, cfg.algorithm.num_mini_batches = 8, 2  # a small iteration
+    runner = OnPolicyRunner(env, to_runner_dict(cfg), log_dir=None, device="cpu")
+    actor = runner.alg.actor
+    assert isinstance(runner.alg, GenPO) and isinstance(actor, type(stock.alg.actor))  # the stock model kind
+    latent = stock.alg.actor.rnn.rnn.hidden_size if actor.is_recurrent else stock.alg.actor._get_latent_dim()
+    assert actor.flow.cond_dim == latent
+    runner.learn(num_learning_iterations=1)
+    with torch.inference_mode():
+        assert runner.get_inference_policy()(env.get_observations()).shape == (env.num_envs, 7)
+
+
 @pytest.mark.parametrize("algorithm", ["GenPO", "FPO"])
 def test_kuka_allegros_own_model_class_carries_the_flow_head(algorithm: str) -> None:
     """The Kuka-Allegro camera tasks' own model class (spatial-softmax CNN) under the flow head by name: it trains on
