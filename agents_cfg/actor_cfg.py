@@ -67,17 +67,23 @@ class GenPOActorCfg(RslRlMLPModelCfg):
 
 
 @configclass
-class GenPORNNActorCfg(GenPOActorCfg, RslRlRNNModelCfg):
-    """GenPO flow actor on rsl_rl's ``RNNModel`` (``genpo_rsl:GenPORNNActor``): the flow is conditioned on the memory."""
+class MemoryCfg(RslRlRNNModelCfg):
+    """The memory keys of rsl_rl's ``RNNModel`` with real defaults (a flow actor on the memory: GenPO's, FPO++'s)."""
 
-    class_name: str = "genpo_rsl:GenPORNNActor"
-    """The actor class, resolved by rsl_rl."""
     rnn_type: str = "lstm"
     """``"lstm"`` or ``"gru"`` (as rsl_rl's ``RNNModel``)."""
     rnn_hidden_dim: int = 256
     """Size of the memory (the flow's conditioning)."""
     rnn_num_layers: int = 1
     """Number of recurrent layers."""
+
+
+@configclass
+class GenPORNNActorCfg(GenPOActorCfg, MemoryCfg):
+    """GenPO flow actor on rsl_rl's ``RNNModel`` (``genpo_rsl:GenPORNNActor``): the flow is conditioned on the memory."""
+
+    class_name: str = "genpo_rsl:GenPORNNActor"
+    """The actor class, resolved by rsl_rl."""
 
 
 @configclass

@@ -54,19 +54,6 @@ def stock_entry(row: EncoderRow) -> Any:
     return load_cfg_from_registry(row.task_id, "rsl_rl_cfg_entry_point")
 
 
-def stock_config(row: EncoderRow) -> Any:
-    """Return a row's stock rsl_rl config (a ``PresetCfg``: its ``default`` preset).
-
-    Args:
-        row: The task's row of :data:`agents_cfg.table.ENCODERS`.
-
-    Returns:
-        The stock runner config.
-    """
-    cfg = stock_entry(row)
-    return getattr(cfg, "default", cfg)
-
-
 def encoder_actor(stock_actor: Any, **flow: Any) -> Any:
     """Return the GenPO actor on a stock actor's model kind, encoder and sizes.
 

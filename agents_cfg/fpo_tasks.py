@@ -25,11 +25,11 @@ from isaaclab_rl.rsl_rl import (
     RslRlRNNModelCfg,
 )
 
-from agents_cfg.actor_cfg import GenPOActorCfg, GenPOCNNActorCfg, GenPORNNActorCfg, own_model_cfg
+from agents_cfg.actor_cfg import GenPOActorCfg, GenPOCNNActorCfg, GenPORNNActorCfg, MemoryCfg, own_model_cfg
 from agents_cfg.table import ENCODERS, TASKS, EncoderRow, TaskRow
 from agents_cfg.tasks import derived_configs, genpo_cfg, is_preset
 from agents_cfg.variant_tasks import memory_of
-from isaaclab_tasks_ext.agents import FPO
+from isaaclab_tasks_ext.agents import FPO, GENPO
 
 PPO_KEYS = ("num_learning_epochs", "num_mini_batches", "learning_rate", "schedule", "gamma", "lam", "desired_kl")
 PPO_KEYS += ("max_grad_norm", "value_loss_coef", "use_clipped_value_loss", "clip_param")
@@ -62,13 +62,10 @@ class FPOCNNActorCfg(FPOActorCfg, RslRlCNNModelCfg):
 
 
 @configclass
-class FPORNNActorCfg(FPOActorCfg, RslRlRNNModelCfg):
+class FPORNNActorCfg(FPOActorCfg, MemoryCfg):
     """``genpo_rsl:FPORNNActor``: the FPO++ flow on rsl_rl's ``RNNModel`` memory (``rnn_*`` as stock)."""
 
     class_name: str = "genpo_rsl:FPORNNActor"
-    rnn_type: str = "lstm"
-    rnn_hidden_dim: int = 256
-    rnn_num_layers: int = 1
 
 
 @configclass
@@ -140,7 +137,7 @@ def fpo_cfg(row: TaskRow | EncoderRow) -> RslRlOnPolicyRunnerCfg:
 def fpo_of(cfg: RslRlOnPolicyRunnerCfg, row: TaskRow | EncoderRow) -> RslRlOnPolicyRunnerCfg:
     """Return a GenPO runner config turned into FPO++'s (see :func:`fpo_cfg`)."""
     genpo_alg = cfg.algorithm
-    cfg.experiment_name = cfg.experiment_name.removesuffix("_genpo") + "_fpo"
+    cfg.experiment_name = f"{cfg.experiment_name.removesuffix(f'_{GENPO.name}')}_{FPO.name}"  # each preset's own
     cfg.actor = fpo_actor(cfg.actor)
     cfg.algorithm = FPOAlgorithmCfg(**{key: getattr(genpo_alg, key) for key in PPO_KEYS})
     return cfg

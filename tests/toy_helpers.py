@@ -62,3 +62,41 @@ def assert_resume_equals_uninterrupted(
     for key, value in resumed.alg.actor.state_dict().items():
         assert torch.equal(value, straight[key]), key
     assert resumed.current_learning_iteration == runner.current_learning_iteration
+
+
+def assert_mirrored_point_reach_batch(alg: PPO) -> None:
+    """Check the first minibatch of a filled GenPO storage on ``PointReachEnv`` (2-D action) with symmetry
+    augmentation: ``mirror_point_reach`` (negate the first axis) is applied to both halves of the doubled action
+    alike, the old log-probs of the mirrored rows are the original ones (as PPO reuses them), and the update keeps the
+    round trip and logs the mirror loss."""
+    batch = next(iter(alg.minibatches()))
+    n = batch.old_latent.shape[0]
+    assert batch.copies == 2 and batch.dummy_actions.shape == (2 * n, 4)
+    x, y = batch.dummy_actions[:n, :2], batch.dummy_actions[:n, 2:]
+    torch.testing.assert_close(batch.dummy_actions[n:, [0, 2]], -torch.cat([x[:, :1], y[:, :1]], dim=-1))
+    torch.testing.assert_close(batch.dummy_actions[n:, [1, 3]], torch.cat([x[:, 1:], y[:, 1:]], dim=-1))
+    torch.testing.assert_close(batch.old_log_prob[n:], batch.old_log_prob[:n])  # reused, as PPO does
+    losses = alg.update()
+    assert losses["roundtrip_error"] < 1e-4 and losses["symmetry"] > 0.0
+
+
+def assert_dones_reset_only_their_memory(
+    alg: PPO, env: VecEnv, actor_hidden: Callable[[], torch.Tensor], hidden_dim: int
+) -> None:
+    """Take one rollout step with the first 5 envs done: their actor memory is zero, every other env's is not.
+
+    Args:
+        alg: A recurrent GenPO algorithm (either rsl-rl-lib major).
+        env: Its environment.
+        actor_hidden: Returns the actor's hidden state ``[layers, envs, h]`` after the step.
+        hidden_dim: The memory size ``h``.
+    """
+    obs = env.get_observations()
+    with torch.inference_mode():
+        obs, rewards, _, extras = env.step(alg.act(obs))
+        done = torch.zeros(env.num_envs, dtype=torch.long)
+        done[:5] = 1
+        alg.process_env_step(obs, rewards, done, extras)
+    hidden = actor_hidden()
+    assert hidden.shape == (1, env.num_envs, hidden_dim)
+    assert (hidden[:, :5] == 0).all() and (hidden[:, 5:].abs().sum(-1) > 0).all()

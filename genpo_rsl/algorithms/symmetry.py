@@ -104,13 +104,40 @@ def mirror_loss(
     Returns:
         The loss, detached unless ``use_mirror_loss`` (then it is only logged), as rsl_rl returns it.
     """
-    n, obs, func = batch.original_rows, batch.obs, symmetry.data_augmentation_func
-    if not symmetry.use_data_augmentation:
-        obs, _ = func(env=symmetry.env, obs=obs, actions=None)
-    actions = actor(obs.detach().clone())
-    _, mirrored_actions = func(env=symmetry.env, obs=None, actions=actions[:n])
-    loss = nn.functional.mse_loss(actions[n:], mirrored_actions.detach()[n:])
+    augmented = batch.obs if symmetry.use_data_augmentation else None  # mirrored already, or mirrored here
+    on_mirror, mirrored_actions = mirror_pairs(
+        actor, batch.obs, batch.original_rows, symmetry.data_augmentation_func, symmetry.env, augmented
+    )
+    loss = nn.functional.mse_loss(on_mirror, mirrored_actions.detach())
     return loss if symmetry.use_mirror_loss else loss.detach()
+
+
+def mirror_pairs(
+    actor: Callable[[TensorDict], torch.Tensor],
+    obs: TensorDict,
+    n: int,
+    data_augmentation_func: Callable,
+    env: object = None,
+    augmented: TensorDict | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return ``a(Ms)`` and ``M a(s)`` for the mirrored copies of ``n`` states (what a symmetric policy makes equal).
+
+    Args:
+        actor: The deterministic action, ``actor(obs)``.
+        obs: The states ``s`` (their first ``n`` rows are the originals).
+        n: How many original states.
+        data_augmentation_func: The mirror function ``f(env, obs, actions)`` of ``symmetry_cfg``.
+        env: The environment handed to ``f``.
+        augmented: The original and mirrored states if already at hand (``k·n`` rows); else ``f`` mirrors ``obs``.
+
+    Returns:
+        ``(a(Ms), M a(s))``, each ``[(k − 1)·n, d]``.
+    """
+    if augmented is None:
+        augmented, _ = data_augmentation_func(env=env, obs=obs, actions=None)
+    actions = actor(augmented.detach().clone())
+    _, mirrored_actions = data_augmentation_func(env=env, obs=None, actions=actions[:n])
+    return actions[n:], mirrored_actions[n:]
 
 
 def symmetry_term(
@@ -152,8 +179,5 @@ def measured_asymmetry(
     Returns:
         The mean distance over the ``k − 1`` mirrored copies of each state (0 for a symmetric policy).
     """
-    n = obs.batch_size[0]
-    obs_aug, _ = data_augmentation_func(env=env, obs=obs, actions=None)
-    actions = actor(obs_aug)
-    _, mirrored_actions = data_augmentation_func(env=env, obs=None, actions=actions[:n])
-    return (actions[n:] - mirrored_actions[n:]).norm(dim=-1).mean().item()
+    on_mirror, mirrored_actions = mirror_pairs(actor, obs, obs.batch_size[0], data_augmentation_func, env)
+    return (on_mirror - mirrored_actions).norm(dim=-1).mean().item()

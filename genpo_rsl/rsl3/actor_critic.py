@@ -126,6 +126,10 @@ class GenPOActorCritic(FlowPolicy, ActorCritic):
         """
         if self.inference_mode == "sample":
             return self.act(obs)
+        return self.zero_noise_action(obs)
+
+    def zero_noise_action(self, obs: TensorDict) -> torch.Tensor:
+        """Return the deterministic environment action (``z = 0``): what play deploys and the mirror loss compares."""
         return self.actor(self.flow_condition(obs))
 
     @property

@@ -4,7 +4,8 @@ rsl_rl 3.x's ``ActorCriticRecurrent`` conditions its Gaussian on one."""
 from __future__ import annotations
 
 import torch
-from rsl_rl.networks import MLP, HiddenState, Memory
+import torch.nn as nn
+from rsl_rl.networks import HiddenState, Memory
 from tensordict import TensorDict
 
 from genpo_rsl.modules.policy import check_finite_condition
@@ -48,12 +49,11 @@ class GenPOActorCriticRecurrent(GenPOActorCritic):
             raise ValueError(f"GenPOActorCriticRecurrent: rnn_type={rnn_type!r} is invalid; allowed: 'lstm', 'gru'.")
         self.rnn_hidden_dim = rnn_hidden_dim
         super().__init__(obs, obs_groups, num_actions, **kwargs)
-        num_actor_obs = sum(obs[group].shape[-1] for group in obs_groups["policy"])
-        num_critic_obs = sum(obs[group].shape[-1] for group in obs_groups["critic"])
+        num_actor_obs = super().condition_dim(obs, obs_groups)  # what the memories read: the observations
         self.memory_a = Memory(num_actor_obs, rnn_hidden_dim, rnn_num_layers, rnn_type.lower())
-        self.memory_c = Memory(num_critic_obs, rnn_hidden_dim, rnn_num_layers, rnn_type.lower())
-        critic_dims = kwargs.get("critic_hidden_dims", (256, 256, 256))
-        self.critic = MLP(rnn_hidden_dim, 1, list(critic_dims), kwargs.get("activation", "elu"))
+        self.memory_c = Memory(self.critic[0].in_features, rnn_hidden_dim, rnn_num_layers, rnn_type.lower())
+        # the critic MLP the parent built, reading the critic's memory instead of the observations
+        self.critic[0] = nn.Linear(rnn_hidden_dim, self.critic[0].out_features)
         print(f"GenPO actor memory: {self.memory_a}\nCritic memory: {self.memory_c}")
 
     def condition_dim(self, obs: TensorDict, obs_groups: dict[str, list[str]]) -> int:

@@ -57,17 +57,13 @@ class GenPO(GenPOCore, PPO):
         **kwargs,
     ) -> None:
         """Initialize as PPO, then set GenPO's settings (see the class docstring)."""
-        if policy.is_recurrent and not isinstance(policy, GenPOActorCritic):
-            raise TypeError(
-                f"GenPO needs a GenPO policy, got {type(policy).__name__} (recurrent); set the policy's class_name to "
-                "'genpo_rsl.GenPOActorCriticRecurrent' (same rnn_type / rnn_hidden_dim / rnn_num_layers keys)."
-            )
         if policy.is_recurrent and kwargs.get("symmetry_cfg"):
             raise ValueError(
                 "GenPO (rsl-rl-lib 3.x): symmetry_cfg with a recurrent policy is not supported (as rsl_rl's PPO "
                 "refuses it); allowed: symmetry_cfg=None, or the MLP genpo_rsl.GenPOActorCritic."
             )
-        require_model("GenPO", "policy", policy, GenPOActorCritic, "genpo_rsl.GenPOActorCritic")
+        wanted = "genpo_rsl.GenPOActorCriticRecurrent" if policy.is_recurrent else "genpo_rsl.GenPOActorCritic"
+        require_model("GenPO", "policy", policy, GenPOActorCritic, wanted)
         if rnd_cfg:
             raise ValueError(f"GenPO (rsl-rl-lib 3.x): rnd_cfg={rnd_cfg!r} is not supported; allowed: None.")
         genpo_kwargs, ppo_kwargs = split_genpo_kwargs(kwargs, symmetry=True)
@@ -158,11 +154,7 @@ class GenPO(GenPOCore, PPO):
 
     def auxiliary_loss(self, batch: Minibatch, terms: dict[str, torch.Tensor]) -> torch.Tensor | float:
         """Return the symmetry mirror loss times its coefficient (``use_mirror_loss``); log it as ``symmetry``."""
-        return symmetry_term(self.mirror, self.deterministic_action, batch, terms)
-
-    def deterministic_action(self, obs: TensorDict) -> torch.Tensor:
-        """Return the zero-noise environment action (what the mirror loss compares)."""
-        return self.policy.actor(self.policy.flow_condition(obs))
+        return symmetry_term(self.mirror, self.policy.zero_noise_action, batch, terms)
 
     def clip_gradients(self) -> None:
         """Clip one gradient norm over all policy parameters (rsl-rl-lib 3.x PPO's rule)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
-from toy_helpers import collect_rollout
+from toy_helpers import assert_mirrored_point_reach_batch, collect_rollout
 
 from genpo_rsl.algorithms.symmetry import measured_asymmetry, mirrored
 from genpo_rsl.toy_env import PointReachEnv, mirror_point_reach, recurrent_train_cfg, train_cfg
@@ -44,15 +44,7 @@ def test_mirrored_minibatch_mirrors_both_halves_and_keeps_the_round_trip() -> No
     runner = make_runner(use_data_augmentation=True, use_mirror_loss=True, mirror_loss_coeff=0.5)
     alg = runner.alg
     collect_rollout(alg, runner.env, runner.cfg["num_steps_per_env"])
-    batch = next(iter(alg.minibatches()))
-    n = batch.old_latent.shape[0]
-    assert batch.copies == 2 and batch.dummy_actions.shape == (2 * n, 4)
-    x, y = batch.dummy_actions[:n, :2], batch.dummy_actions[:n, 2:]
-    torch.testing.assert_close(batch.dummy_actions[n:, [0, 2]], -torch.cat([x[:, :1], y[:, :1]], dim=-1))
-    torch.testing.assert_close(batch.dummy_actions[n:, [1, 3]], torch.cat([x[:, 1:], y[:, 1:]], dim=-1))
-    torch.testing.assert_close(batch.old_log_prob[n:], batch.old_log_prob[:n])  # reused, as PPO does
-    losses = alg.update()
-    assert losses["roundtrip_error"] < 1e-4 and losses["symmetry"] > 0.0
+    assert_mirrored_point_reach_batch(alg)
 
 
 @pytest.mark.parametrize("bad", ["one_block_short", "wrong_action_width"])

@@ -77,6 +77,7 @@ def test_encoder_config_is_the_stock_one_with_the_flow_head(row: EncoderRow) -> 
     stocks = entry_configs(row.task_id, "rsl_rl_cfg_entry_point")
     ours, fpos = entry_configs(row.task_id, GENPO.agent_key), entry_configs(row.task_id, FPO_AGENT.agent_key)
     assert ours.keys() == fpos.keys() == stocks.keys()  # the same presets (presets=<name> picks one for all)
+    assert row.experiment == stock_of(row.task_id).experiment_name  # the row's stock name (the default preset's)
     for name, stock in stocks.items():
         check_against_stock(row, stock, ours[name], fpos[name])
 

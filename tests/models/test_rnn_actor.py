@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 from rsl_rl.runners import OnPolicyRunner
-from toy_helpers import assert_resume_equals_uninterrupted, collect_rollout
+from toy_helpers import assert_dones_reset_only_their_memory, assert_resume_equals_uninterrupted, collect_rollout
 
 from genpo_rsl import GenPORNNActor
 from genpo_rsl.toy_env import CueRecallEnv, recurrent_train_cfg, train_cfg
@@ -51,16 +51,7 @@ def test_update_replays_the_rollout_conditioning_exactly() -> None:
 
 def test_dones_reset_the_memory_of_those_envs_only() -> None:
     runner = make_runner()
-    env, alg = runner.env, runner.alg
-    obs = env.get_observations()
-    with torch.inference_mode():
-        obs, rewards, _, extras = env.step(alg.act(obs))
-        done = torch.zeros(env.num_envs, dtype=torch.long)
-        done[:5] = 1
-        alg.process_env_step(obs, rewards, done, extras)
-    hidden = alg.actor.get_hidden_state()
-    assert hidden.shape == (1, env.num_envs, 32)
-    assert (hidden[:, :5] == 0).all() and (hidden[:, 5:].abs().sum(-1) > 0).all()
+    assert_dones_reset_only_their_memory(runner.alg, runner.env, runner.alg.actor.get_hidden_state, 32)
 
 
 def test_recurrent_actor_with_an_mlp_critic_trains() -> None:

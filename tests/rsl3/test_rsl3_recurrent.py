@@ -21,6 +21,7 @@ from isaaclab_export import load_isaaclab_exporter, play_py_policy
 from rsl3_runner import FAST_FLOW, isaaclab23_cfg
 from rsl_rl.runners import OnPolicyRunner
 from test_rsl3 import collect
+from toy_helpers import assert_dones_reset_only_their_memory
 
 from genpo_rsl import GenPOActorCritic, GenPOActorCriticRecurrent
 from genpo_rsl.toy_env import CueRecallEnv
@@ -68,16 +69,8 @@ def test_update_replays_the_rollout_conditioning_exactly(tmp_path) -> None:
 
 def test_dones_reset_the_memory_of_those_envs_only(tmp_path) -> None:
     runner = make_runner(tmp_path)
-    env, alg = runner.env, runner.alg
-    obs = env.get_observations()
-    with torch.inference_mode():
-        obs, rewards, _, extras = env.step(alg.act(obs))
-        done = torch.zeros(env.num_envs, dtype=torch.long)
-        done[:5] = 1
-        alg.process_env_step(obs, rewards, done, extras)
-    hidden, _ = alg.policy.get_hidden_states()
-    assert hidden.shape == (1, env.num_envs, 32)
-    assert (hidden[:, :5] == 0).all() and (hidden[:, 5:].abs().sum(-1) > 0).all()
+    actor_hidden = lambda: runner.alg.policy.get_hidden_states()[0]  # noqa: E731
+    assert_dones_reset_only_their_memory(runner.alg, runner.env, actor_hidden, 32)
 
 
 def test_isaaclab_exports_carry_the_memory_step_by_step(tmp_path) -> None:

@@ -8,7 +8,6 @@ the zero-noise actions on held-out states. Runs only under rsl-rl-lib 3.x (``.ve
 from __future__ import annotations
 
 import pytest
-import torch
 
 from genpo_rsl.utils.rsl_version import rsl_rl_major
 
@@ -17,6 +16,7 @@ if rsl_rl_major() != 3:
 
 from rsl3_runner import make_runner
 from test_rsl3 import collect
+from toy_helpers import assert_mirrored_point_reach_batch
 
 from genpo_rsl import GenPOActorCritic
 from genpo_rsl.algorithms.symmetry import measured_asymmetry
@@ -51,15 +51,7 @@ def test_mirrored_minibatch_mirrors_both_halves_and_logs_the_mirror_loss(tmp_pat
     alg = runner.alg
     assert isinstance(alg.policy, GenPOActorCritic) and alg.mirror.env is runner.env  # the runner's "_env"
     collect(runner)
-    batch = next(iter(alg.minibatches()))
-    n = batch.old_latent.shape[0]
-    assert batch.copies == 2 and batch.dummy_actions.shape == (2 * n, 4)
-    x, y = batch.dummy_actions[:n, :2], batch.dummy_actions[:n, 2:]
-    torch.testing.assert_close(batch.dummy_actions[n:, [0, 2]], -torch.cat([x[:, :1], y[:, :1]], dim=-1))
-    torch.testing.assert_close(batch.dummy_actions[n:, [1, 3]], torch.cat([x[:, 1:], y[:, 1:]], dim=-1))
-    torch.testing.assert_close(batch.old_log_prob[n:], batch.old_log_prob[:n])  # reused, as PPO does
-    losses = alg.update()
-    assert losses["roundtrip_error"] < 1e-4 and losses["symmetry"] > 0.0
+    assert_mirrored_point_reach_batch(alg)
 
 
 def test_symmetry_with_a_recurrent_policy_is_refused_by_name(tmp_path) -> None:
