@@ -116,8 +116,8 @@ main() {
         T=runs/sharpen/teacher/runs/ppo_seed0 W=".venv/bin/python bench/warm_start.py" A="--task Isaac-Ant-Direct"
         $C $A --seeds 1 --num_envs 512 --max_iterations 100 --algorithms ppo --out runs/sharpen/teacher \
             -- agent.save_interval=5  # the teacher: §9's (PPO seed 0, 100 its), checkpoint model_50 recorded
-        $C $A --seeds 2 --num_envs 512 --max_iterations 50 --algorithms genpo ppo $LEARNED \
-            --out runs/sharpen/warm_scratch -- agent.save_interval=5  # from scratch, same budget and seeds
+        $C $A --seeds 2 --num_envs 512 --max_iterations 50 --algorithms genpo ppo $LEARNED --eval_every 50 \
+            --eval_episodes 32 --out runs/sharpen/warm_scratch -- agent.save_interval=5  # from scratch, same budget, seeds
         for variant in learned learned_no_compression; do
             extra=""; [[ $variant == learned_no_compression ]] && extra="agent.algorithm.compression_coef=0.0"
             $W offline_online $A --num_envs 512 --iterations 50 --seeds 2 --teacher_run $T --teacher_iteration 50 \
@@ -126,10 +126,12 @@ main() {
         done
     fi
     if [[ $what == sharpen_fpo || $what == all ]]; then  # §11's Ant budget with FPO++ at its published settings
-        # (EMA 0.95 after 500 updates, AdamW, 16 epochs, 16 MC samples: about 6x the update of §11's FPO++ runs); GenPO
+        # (EMA 0.95, AdamW, 16 epochs, 16 MC samples: about 6x the update of §11's FPO++ runs). FPO++ starts its EMA
+        # after 500 of 2000 iterations; scaled to this budget, after 25 of 100 (else the EMA is never deployed). GenPO
         # and PPO at this budget are the first 100 iterations of the sharpen_long runs (same envs, seeds, settings)
         $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms fpo_paper \
-            --eval_every 50 --eval_episodes 32 --out runs/sharpen/ant_fpo_paper -- agent.save_interval=5
+            --eval_every 50 --eval_episodes 32 --out runs/sharpen/ant_fpo_paper \
+            -- agent.save_interval=5 agent.algorithm.ema_warmup_updates=25
     fi
     if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
         # the default variant is the objective measurement's squared_norm run (docs/results.md §6): same settings and seed

@@ -103,6 +103,16 @@ def pretrain(opts: argparse.Namespace, name: str, datasets: list[str], extra: li
     return out
 
 
+def evaluate(opts: argparse.Namespace, run_dir: str, seed: int, agent: list[str]) -> None:
+    """Evaluate a fine-tuning run's deterministic policy (GenPO's zero-noise flow, the Gaussian's mean) at its first
+    and final checkpoints, as ``genpo-compare --eval_every`` does (``eval.json`` in the run folder)."""
+    from isaaclab_tasks_ext.cli import CALLBACK
+    from isaaclab_tasks_ext.compare.evaluate import evaluate_run
+
+    play = ["--task", opts.task, *agent, "--seed", str(seed), "--device", "cpu", "--external_callback", CALLBACK]
+    evaluate_run(run_dir, [*play, "agent.device=cpu"], opts.iterations, opts.eval_episodes, os.path.basename(run_dir))
+
+
 def distill(opts: argparse.Namespace) -> None:
     """Teacher, then student; write and print the report."""
     common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(opts.seed), "--device", "cpu"]
@@ -149,11 +159,14 @@ def offline_online(opts: argparse.Namespace) -> None:
     for seed in range(opts.seeds):
         common = ["--task", opts.task, "--num_envs", str(opts.num_envs), "--seed", str(seed), "--device", "cpu"]
         common += ["agent.device=cpu", "--max_iterations", str(opts.iterations)]
-        run(
+        genpo_dir, gaussian_dir = (
             os.path.join(opts.out, f"{prefix}seed{seed}"),
-            [*common, "--checkpoint", pretrained, *opts.finetune_override],
+            os.path.join(opts.out, f"gaussian_finetune_seed{seed}"),
         )
-        run(os.path.join(opts.out, f"gaussian_finetune_seed{seed}"), [*common, *GAUSSIAN, "--checkpoint", gaussian])
+        run(genpo_dir, [*common, "--checkpoint", pretrained, *opts.finetune_override])
+        run(gaussian_dir, [*common, *GAUSSIAN, "--checkpoint", gaussian])
+        evaluate(opts, genpo_dir, seed, ["--agent", "genpo", *opts.finetune_override])
+        evaluate(opts, gaussian_dir, seed, GAUSSIAN)
     curves = finetune_curves(opts.out, opts.num_envs) + scratch_curves(opts.scratch, opts.num_envs, opts.iterations)
     title = f"{opts.task}: GenPO and Gaussian clones of {opts.episodes} PPO episodes vs from scratch"
     plot = write_plot(curves, opts.out, title)
@@ -161,9 +174,9 @@ def offline_online(opts: argparse.Namespace) -> None:
     gaussian_start = dataset_return(record(opts, "gaussian_eval_pretrained", gaussian, GAUSSIAN))
     clone = torch.load(gaussian, map_location="cpu", weights_only=False)["infos"]["genpo_pretrain"]
     rows = [
-        f"| data: PPO model_{opts.teacher_iteration}, zero noise | – | {dataset_return(demos):.2f} | – | – |",
-        f"| pretrained GenPO before fine-tuning, zero noise | – | {start:.2f} | – | – |",
-        f"| pretrained Gaussian before fine-tuning, its mean | – | {gaussian_start:.2f} | – | – |",
+        f"| data: PPO model_{opts.teacher_iteration}, zero noise | – | {dataset_return(demos):.2f} | – | – | – |",
+        f"| pretrained GenPO before fine-tuning, zero noise | – | {start:.2f} | – | – | – |",
+        f"| pretrained Gaussian before fine-tuning, its mean | – | {gaussian_start:.2f} | – | – | – |",
         *curve_rows(curves),
     ]
     report = (
@@ -174,10 +187,11 @@ def offline_online(opts: argparse.Namespace) -> None:
         f"runs cut to the same iterations. Training returns are rsl_rl's `Train/mean_reward` (the last 100 finished "
         f"episodes; IsaacLab starts each environment at a random point of its first episode, so until one full "
         f"episode has passed they are partial-episode returns); the first three rows are {opts.episodes} recorded "
-        f"episodes each. Plot: {plot}\n\n"
-        "| run | seeds | return (first logged / recorded) | return @50% | final return |\n|---|---|---|---|---|\n"
-        + "\n".join(rows)
-        + "\n"
+        f"episodes each. The final eval return is the deterministic policy's (GenPO: zero noise, Gaussian: its mean) at the "
+        f"run's final checkpoint, {opts.eval_episodes} episodes per seed (from-scratch runs: `genpo-compare --eval_every`). "
+        f"Plot: {plot}\n\n"
+        "| run | seeds | return (first logged / recorded) | return @50% | final return | final eval return |\n"
+        "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )
     with open(os.path.join(opts.out, "offline_online.md"), "w") as f:
         f.write(report)
@@ -228,6 +242,9 @@ def main() -> None:
     parser.add_argument("--scratch", help="offline_online: a genpo-compare output with genpo and ppo runs")
     parser.add_argument("--finetune_override", nargs="*", default=[], help="offline_online: overrides, e.g. k=v")
     parser.add_argument("--finetune_name", help="offline_online: name of that fine-tuning variant (its folders)")
+    parser.add_argument(
+        "--eval_episodes", type=int, default=32, help="offline_online: episodes per deterministic evaluation"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True)
     opts = parser.parse_args()

@@ -9,7 +9,7 @@ import os
 import torch
 
 from bench.variants import cell, window
-from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve
+from isaaclab_tasks_ext.compare.aggregate import Curve, add_eval, read_curve, read_eval
 
 GAUSSIAN_ARM = "ppo, pretrained (Gaussian clone)"
 """The Gaussian arm's name in the plot and the table."""
@@ -49,7 +49,7 @@ def finetune_curves(out: str, num_envs: int) -> list[Curve]:
         variant = os.path.basename(step_dir).removeprefix("finetune_").rsplit("seed", 1)[0].strip("_")
         runs.append((step_dir, f"genpo, pretrained{', ' + variant if variant else ''}"))
     runs += [(d, GAUSSIAN_ARM) for d in sorted(glob.glob(os.path.join(out, "gaussian_finetune_seed*")))]
-    return [read_curve(d, name, _seed(d), steps_per_iteration(d, num_envs)) for d, name in runs]
+    return [read_run(d, name, steps_per_iteration(d, num_envs)) for d, name in runs]
 
 
 def scratch_curves(scratch: str, num_envs: int, iterations: int) -> list[Curve]:
@@ -60,19 +60,26 @@ def scratch_curves(scratch: str, num_envs: int, iterations: int) -> list[Curve]:
     for algorithm in ("genpo", "ppo"):
         for run_dir in sorted(glob.glob(os.path.join(scratch, "runs", f"{algorithm}_seed*"))):
             per_iteration = steps_per_iteration(run_dir, num_envs)
-            curve = read_curve(run_dir, f"{algorithm}, scratch", _seed(run_dir), per_iteration)
-            curves.append(curve.until(iterations))
+            curves.append(read_run(run_dir, f"{algorithm}, scratch", per_iteration).until(iterations))
     return curves
 
 
+def read_run(run_dir: str, name: str, steps_per_iteration: int) -> Curve:
+    """One run's curve with its deterministic evaluations (``eval.json``, if any)."""
+    curve = read_curve(run_dir, name, _seed(run_dir), steps_per_iteration)
+    return add_eval(curve, read_eval(run_dir), steps_per_iteration)
+
+
 def curve_rows(curves: list[Curve]) -> list[str]:
-    """One table row per run name: seeds, first logged, @50% and final return (mean ± std over seeds)."""
+    """One table row per run name: seeds, first logged, @50% and final training return, and the deterministic return
+    at the final checkpoint (mean ± std over seeds; "–" where no run of that name was evaluated)."""
     rows = []
     for name in sorted({c.algorithm for c in curves}):
         runs = [c for c in curves if c.algorithm == name and c.returns]
         first = [c.returns[0] for c in runs]
         half, final = [window(c.returns, 0.5) for c in runs], [window(c.returns, 1.0) for c in runs]
-        rows.append(f"| {name} | {len(runs)} | {cell(first)} | {cell(half)} | {cell(final)} |")
+        evaluated = [c.eval_returns[-1] for c in runs if c.eval_returns]
+        rows.append(f"| {name} | {len(runs)} | {cell(first)} | {cell(half)} | {cell(final)} | {cell(evaluated)} |")
     return rows
 
 
