@@ -18,7 +18,10 @@
 fine-tunes a variant (``finetune_N_seed<k>``); the report shows every variant run so far. The Gaussian arm, the fair
 baseline: the same demonstrations cloned into the stock PPO actor (``genpo-pretrain --agent rsl_rl_cfg_entry_point
 --init_std_from`` the GenPO clone: its std not below the GenPO clone's per-state spread, ``gaussian_pretrain_mid``),
-fine-tuned with stock PPO with the same seeds and iterations (``gaussian_finetune_seed<k>``).
+fine-tuned with stock PPO with the same seeds and iterations (``gaussian_finetune_seed<k>``). Every fine-tuning run's
+deterministic policy (GenPO's zero-noise flow, the Gaussian's mean) is evaluated at its first and final checkpoints
+(``--eval_episodes`` episodes, as ``genpo-compare --eval_every``); the table's last column is the final one, also
+for the from-scratch runs that were trained with ``genpo-compare --eval_every``.
 
     python bench/warm_start.py offline_online --task Isaac-Ant-Direct --num_envs 512 --iterations 50 --seeds 2 \\
         --teacher_run runs/three_way/ant_direct/runs/ppo_seed0 --teacher_iteration 50 --episodes 16 \\
@@ -103,14 +106,23 @@ def pretrain(opts: argparse.Namespace, name: str, datasets: list[str], extra: li
     return out
 
 
-def evaluate(opts: argparse.Namespace, run_dir: str, seed: int, agent: list[str]) -> None:
+def evaluate(
+    opts: argparse.Namespace, run_dir: str, seed: int, agent: list[str], overrides: list[str] | None = None
+) -> None:
     """Evaluate a fine-tuning run's deterministic policy (GenPO's zero-noise flow, the Gaussian's mean) at its first
-    and final checkpoints, as ``genpo-compare --eval_every`` does (``eval.json`` in the run folder)."""
+    and final checkpoints, as ``genpo-compare --eval_every`` does (``eval.json`` in the run folder); ``agent`` and the
+    Hydra ``overrides`` are the run's, so that its checkpoint loads."""
     from isaaclab_tasks_ext.cli import CALLBACK
     from isaaclab_tasks_ext.compare.evaluate import evaluate_run
 
     play = ["--task", opts.task, *agent, "--seed", str(seed), "--device", "cpu", "--external_callback", CALLBACK]
-    evaluate_run(run_dir, [*play, "agent.device=cpu"], opts.iterations, opts.eval_episodes, os.path.basename(run_dir))
+    evaluate_run(
+        run_dir,
+        [*play, "agent.device=cpu", *(overrides or [])],
+        opts.iterations,
+        opts.eval_episodes,
+        os.path.basename(run_dir),
+    )
 
 
 def distill(opts: argparse.Namespace) -> None:
@@ -165,7 +177,7 @@ def offline_online(opts: argparse.Namespace) -> None:
         )
         run(genpo_dir, [*common, "--checkpoint", pretrained, *opts.finetune_override])
         run(gaussian_dir, [*common, *GAUSSIAN, "--checkpoint", gaussian])
-        evaluate(opts, genpo_dir, seed, ["--agent", "genpo", *opts.finetune_override])
+        evaluate(opts, genpo_dir, seed, ["--agent", "genpo"], opts.finetune_override)
         evaluate(opts, gaussian_dir, seed, GAUSSIAN)
     curves = finetune_curves(opts.out, opts.num_envs) + scratch_curves(opts.scratch, opts.num_envs, opts.iterations)
     title = f"{opts.task}: GenPO and Gaussian clones of {opts.episodes} PPO episodes vs from scratch"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
@@ -43,6 +44,12 @@ def fake_training_run(run_dir: Path, returns: list[float], steps_per_env: int = 
     writer.close()
 
 
+def write_eval(run_dir: Path, means: dict[int, float]) -> None:
+    """The ``eval.json`` ``genpo-compare --eval_every`` writes: one entry per evaluated checkpoint ``model_<k>``."""
+    entries = {str(k): {"mean": mean, "std": 0.0, "episodes": 4, "returns": [mean] * 4} for k, mean in means.items()}
+    (run_dir / "eval.json").write_text(json.dumps(entries))
+
+
 def test_offline_online_gaussian_arm_uses_the_same_data_seeds_and_budget(tmp_path, monkeypatch) -> None:
     """Both clones come from one recording; each seed fine-tunes both with the same arguments; the table shows
     GenPO clone → GenPO, Gaussian clone → PPO and the from-scratch runs side by side."""
@@ -63,12 +70,21 @@ def test_offline_online_gaussian_arm_uses_the_same_data_seeds_and_budget(tmp_pat
                 Path(step_dir), [(10.0 if gaussian else 20.0) + it for it in range(10)], 32 if gaussian else 16
             )
 
+    evaluated: dict[str, tuple[int, list[str]]] = {}
+
+    def fake_evaluate(opts: argparse.Namespace, run_dir: str, seed: int, agent: list[str], overrides=None) -> None:
+        evaluated[os.path.basename(run_dir)] = (seed, [*agent, *(overrides or [])])
+        mean = 15.0 if agent[-1] == "rsl_rl_cfg_entry_point" else 30.0 + seed  # the final checkpoint's return
+        write_eval(Path(run_dir), {0: 1.0, 9: mean})
+
     monkeypatch.setattr(warm_start, "run", fake_run)
+    monkeypatch.setattr(warm_start, "evaluate", fake_evaluate)
     teacher = tmp_path / "teacher" / "logs" / "rsl_rl" / "ant_direct" / "2026-01-01_00-00-00"
     teacher.mkdir(parents=True)
     (teacher / "model_50.pt").write_bytes(b"")
     for name in ("genpo_seed0", "ppo_seed0"):  # from scratch, longer than the budget: cut to 10 iterations
         fake_training_run(tmp_path / "scratch" / "runs" / name, [float(it) for it in range(30)])
+    write_eval(tmp_path / "scratch" / "runs" / "genpo_seed0", {0: 1.0, 9: 5.0, 29: 99.0})  # model_29: past the cut
     out = tmp_path / "out"
     opts = argparse.Namespace(
         task="Isaac-Ant-Direct",
@@ -83,6 +99,7 @@ def test_offline_online_gaussian_arm_uses_the_same_data_seeds_and_budget(tmp_pat
         scratch=str(tmp_path / "scratch"),
         finetune_override=[],
         finetune_name=None,
+        eval_episodes=4,
         out=str(out),
     )
     warm_start.offline_online(opts)
@@ -105,9 +122,33 @@ def test_offline_online_gaussian_arm_uses_the_same_data_seeds_and_budget(tmp_pat
         for row in report.splitlines()
         if row.startswith("| ")
     }
-    assert rows["genpo, pretrained"][:2] == ["2", "20 ± 0"]
+    # each fine-tuning run is evaluated with its own agent and seed; the last column is its final checkpoint's return
+    assert evaluated == {
+        **{f"finetune_seed{seed}": (seed, ["--agent", "genpo"]) for seed in range(2)},
+        **{f"gaussian_finetune_seed{seed}": (seed, gaussian) for seed in range(2)},
+    }
+    assert rows["genpo, pretrained"][:2] == ["2", "20 ± 0"] and rows["genpo, pretrained"][-1] == "30.5 ± 0.71 |"
     assert rows["ppo, pretrained (Gaussian clone)"][:2] == ["2", "10 ± 0"]
-    assert rows["genpo, scratch"] == ["1", "0", "2", "7 |"] and rows["ppo, scratch"][0] == "1"  # cut to 10 iterations
+    assert rows["ppo, pretrained (Gaussian clone)"][-1] == "15 ± 0 |"
+    # cut to 10 iterations, the evaluation too (model_29 is past the cut); an unevaluated run shows "–"
+    assert rows["genpo, scratch"] == ["1", "0", "2", "7", "5 |"] and rows["ppo, scratch"][0] == "1"
+    assert rows["ppo, scratch"][-1] == "– |"
     assert rows["pretrained Gaussian before fine-tuning, its mean"][1] == "4.00"  # its recording: 1 reward a step
     assert "mean std 0.3, not below the GenPO clone's per-state spread 0.25" in report
     assert (out / "comparison.png").is_file()
+
+
+def test_evaluate_plays_the_first_and_final_checkpoint_with_the_runs_agent(tmp_path, monkeypatch) -> None:
+    """The fine-tuning run's own agent, seed and overrides reach ``isaaclab play``; every = the budget, so model_0 and
+    the final checkpoint are evaluated, with ``--eval_episodes`` episodes each."""
+    from bench import warm_start
+    from isaaclab_tasks_ext.compare import evaluate
+
+    seen = {}
+    monkeypatch.setattr(evaluate, "evaluate_run", lambda *args, **kwargs: seen.update(args=args) or {})
+    opts = argparse.Namespace(task="Isaac-Ant-Direct", iterations=50, eval_episodes=32)
+    warm_start.evaluate(opts, str(tmp_path / "finetune_seed1"), 1, ["--agent", "genpo"], ["agent.x=1"])
+    run_dir, play, every, episodes, label = seen["args"]
+    assert (run_dir, every, episodes, label) == (str(tmp_path / "finetune_seed1"), 50, 32, "finetune_seed1")
+    flags = ["--task", "Isaac-Ant-Direct", "--agent", "genpo", "--seed", "1", "--device", "cpu", "--external_callback"]
+    assert play == [*flags, "isaaclab_tasks_ext.external_callback", "agent.device=cpu", "agent.x=1"]
