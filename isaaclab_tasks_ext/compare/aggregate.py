@@ -216,11 +216,12 @@ def _band(x: list[float], values: list[list[float]]) -> Band:
 
 
 def _mean_std(values: list[float]) -> tuple[float, float]:
-    """Mean and population std (0 for one value, NaN for none)."""
+    """Mean and sample std over seeds (``n − 1`` in the denominator, as ``bench/variants.py``; 0 for one value, NaN
+    for none)."""
     if not values:
         return float("nan"), float("nan")
     mean = sum(values) / len(values)
-    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / max(1, len(values) - 1))
 
 
 def _interp(t: float, xs: list[float], ys: list[float]) -> float | None:

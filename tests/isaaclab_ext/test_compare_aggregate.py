@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def test_mean_std_and_alignment_of_seeds_with_different_lengths() -> None:
     band = band_over_steps([a, b])
     assert band.x == [100.0, 200.0, 300.0, 400.0]
     assert band.mean == [2.0, 3.0, 3.0, 4.0]
-    assert band.std == pytest.approx([1.0, 1.0, 0.0, 0.0])
+    assert band.std == pytest.approx([math.sqrt(2.0), math.sqrt(2.0), 0.0, 0.0])  # sample std of (1, 3) and (2, 4)
     assert band.count == [2, 2, 1, 1]
 
 
@@ -59,7 +60,9 @@ def test_summary_and_missing_returns_on_early_iterations() -> None:
     c = curve_from_scalars("genpo", 0, scalars, 1000)
     assert c.steps == [3000, 4000] and c.time_s == [6.0, 8.0]
     s = summary([c, synthetic("genpo", 1, [1.0, 3.0])], 1000)
-    assert s["final_return_mean"] == pytest.approx(5.0) and s["final_return_std"] == pytest.approx(2.0)
+    # sample std over seeds, by hand: deviations ±2 over n − 1 = 1 → sqrt(8)
+    assert s["final_return_mean"] == pytest.approx(5.0) and s["final_return_std"] == pytest.approx(math.sqrt(8.0))
+    assert summary([c], 1000)["final_return_std"] == 0.0  # one seed: no spread
     assert s["collect_s_per_iteration"] == pytest.approx(1.0)
 
 
@@ -84,7 +87,7 @@ def test_reads_rsl_rl_tensorboard_logs_and_writes_outputs(tmp_path) -> None:
         assert len(list(csv.DictReader(f))) == 20
     assert os.path.getsize(png) > 10_000
     text = Path(table).read_text()
-    assert "| GenPO | 2 | 5.50 ± 0.50 | 16 |" in text and "| Gaussian PPO | 2 | 4.50 ± 0.50 | 21 |" in text
+    assert "| GenPO | 2 | 5.50 ± 0.71 | 16 |" in text and "| Gaussian PPO | 2 | 4.50 ± 0.71 | 21 |" in text
     assert json.loads(Path(out, "summary.json").read_text())["ppo"]["learn_s_per_iteration"] == 1.0
 
 
@@ -129,13 +132,15 @@ def test_eval_json_reaches_the_curves_table_csv_and_plot(tmp_path) -> None:
 
     out = str(tmp_path)
     stats = summary(curves[:2], 64)
-    assert stats["final_eval_return_mean"] == pytest.approx(12.0) and stats["final_eval_return_std"] == 2.0
+    assert stats["final_eval_return_mean"] == pytest.approx(12.0) and stats["final_eval_return_std"] == pytest.approx(
+        math.sqrt(8.0)
+    )
     assert stats["eval_seeds"] == 2 and stats["eval_episodes"] == 8 and "eval_seeds" not in summary(curves[2:], 64)
     text = Path(write_table(curves, out, {"genpo": 64, "ppo": 64}, "## eval")).read_text()
     assert "| final return (mean ± std) | final eval return (mean ± std over seeds) | steps/s |" in text
     assert (
-        "| GenPO | 2 | 4.50 ± 0.50 | 12.00 ± 2.00 | 21 |" in text
-        and "| Gaussian PPO | 2 | 4.50 ± 0.50 | – | 21 |" in text
+        "| GenPO | 2 | 4.50 ± 0.71 | 12.00 ± 2.83 | 21 |" in text
+        and "| Gaussian PPO | 2 | 4.50 ± 0.71 | – | 21 |" in text
     )
     assert "first episode of each of 8 environments" in text
     write_curves(curves, out)
