@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 
 from isaaclab_tasks_ext.agents import AGENTS, BASELINE, label
@@ -44,7 +45,7 @@ def write_plot(curves: list[Curve], out_dir: str, title: str) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))  # taller below once the legend's size is known
     for algorithm in sorted({c.algorithm for c in curves}):
         runs = [c for c in curves if c.algorithm == algorithm and c.returns]
         if not runs:
@@ -58,12 +59,17 @@ def write_plot(curves: list[Curve], out_dir: str, title: str) -> str:
             _plot_band(axes[0], band_over_steps(evaluated, evaluated=True), name, colour, "--o", alpha=0.12)
     axes[0].set_xlabel("environment steps")
     axes[1].set_xlabel("wall-clock time [s] (collection + learning)")
+    axes[0].ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     for ax in axes:
         ax.set_ylabel("mean episode return")
         ax.grid(alpha=0.3)
-        ax.legend()
+    # one legend for both panels, below them, so that it never covers a curve
+    handles, labels = axes[0].get_legend_handles_labels()
+    legend_height = 0.22 * math.ceil(len(labels) / 2) + 0.2
+    fig.set_size_inches(11, 4 + legend_height)
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=8, frameon=False)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, legend_height / (4 + legend_height), 1, 1))
     path = os.path.join(out_dir, "comparison.png")
     fig.savefig(path, dpi=110)
     plt.close(fig)
