@@ -57,7 +57,7 @@ def main() -> None:
     for fraction in args.fractions:
         results = [run(fraction, s, args.iterations, args.action_dim, args.num_envs) for s in range(args.seeds)]
         cols = list(zip(*results))
-        cells = [f"{statistics.mean(c):.3g} ± {statistics.pstdev(c):.2g}" for c in cols[:2]]
+        cells = [f"{statistics.mean(c):.3g} ± {statistics.stdev(c) if len(c) > 1 else 0.0:.2g}" for c in cols[:2]]
         print(f"| {fraction} | {cells[0]} | {cells[1]} | {statistics.mean(cols[2]):.3f} |", flush=True)
 
 
