@@ -129,8 +129,9 @@ main() {
         # (EMA 0.95, AdamW, 16 epochs, 16 MC samples: about 6x the update of §11's FPO++ runs). FPO++ starts its EMA
         # after 500 of 2000 iterations; scaled to this budget, after 25 of 100 (else the EMA is never deployed). GenPO
         # and PPO at this budget are the first 100 iterations of the sharpen_long runs (same envs, seeds, settings)
-        $C --task Isaac-Ant-Direct --seeds 2 --num_envs 512 --max_iterations 100 --algorithms fpo_paper \
-            --eval_every 50 --eval_episodes 32 --out runs/sharpen/ant_fpo_paper \
+        # The two seeds can run side by side: FIRST_SEED=0 SEEDS=1 ... & FIRST_SEED=1 SEEDS=1 ... (one core each)
+        $C --task Isaac-Ant-Direct --first_seed ${FIRST_SEED:-0} --seeds ${SEEDS:-2} --num_envs 512 --max_iterations 100 \
+            --algorithms fpo_paper --eval_every 50 --eval_episodes 32 --out runs/sharpen/ant_fpo_paper \
             -- agent.save_interval=5 agent.algorithm.ema_warmup_updates=25
     fi
     if [[ $what == ablations || $what == all ]]; then  # Isaac-Ant-Direct, 1 seed, 512 envs x 60 iterations each
