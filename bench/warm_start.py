@@ -107,22 +107,16 @@ def pretrain(opts: argparse.Namespace, name: str, datasets: list[str], extra: li
 
 
 def evaluate(
-    opts: argparse.Namespace, run_dir: str, seed: int, agent: list[str], overrides: list[str] | None = None
+    opts: argparse.Namespace, run_dir: str, seed: int, agent_key: str, overrides: list[str] | None = None
 ) -> None:
     """Evaluate a fine-tuning run's deterministic policy (GenPO's zero-noise flow, the Gaussian's mean) at its first
-    and final checkpoints, as ``genpo-compare --eval_every`` does (``eval.json`` in the run folder); ``agent`` and the
+    and final checkpoints, as ``genpo-compare --eval_every`` does (``eval.json`` in the run folder); the agent and the
     Hydra ``overrides`` are the run's, so that its checkpoint loads."""
-    from isaaclab_tasks_ext.cli import CALLBACK
+    from isaaclab_tasks_ext.compare.cli import isaaclab_run_args
     from isaaclab_tasks_ext.compare.evaluate import evaluate_run
 
-    play = ["--task", opts.task, *agent, "--seed", str(seed), "--device", "cpu", "--external_callback", CALLBACK]
-    evaluate_run(
-        run_dir,
-        [*play, "agent.device=cpu", *(overrides or [])],
-        opts.iterations,
-        opts.eval_episodes,
-        os.path.basename(run_dir),
-    )
+    play = isaaclab_run_args(opts.task, agent_key, seed, "cpu", overrides or [])
+    evaluate_run(run_dir, play, opts.iterations, opts.eval_episodes, os.path.basename(run_dir))
 
 
 def distill(opts: argparse.Namespace) -> None:
@@ -177,8 +171,8 @@ def offline_online(opts: argparse.Namespace) -> None:
         )
         run(genpo_dir, [*common, "--checkpoint", pretrained, *opts.finetune_override])
         run(gaussian_dir, [*common, *GAUSSIAN, "--checkpoint", gaussian])
-        evaluate(opts, genpo_dir, seed, ["--agent", "genpo"], opts.finetune_override)
-        evaluate(opts, gaussian_dir, seed, GAUSSIAN)
+        evaluate(opts, genpo_dir, seed, "genpo", opts.finetune_override)
+        evaluate(opts, gaussian_dir, seed, GAUSSIAN[1])
     curves = finetune_curves(opts.out, opts.num_envs) + scratch_curves(opts.scratch, opts.num_envs, opts.iterations)
     title = f"{opts.task}: GenPO and Gaussian clones of {opts.episodes} PPO episodes vs from scratch"
     plot = write_plot(curves, opts.out, title)

@@ -168,20 +168,21 @@ def run_args(args: argparse.Namespace, algorithm: str, seed: int) -> list[str]:
         from mjlab_tasks_ext.compare import play_args
 
         return play_args(args, algorithm)
-    return [
-        "--task",
-        args.task,
-        "--agent",
-        get_agent(algorithm).agent_key,
-        "--seed",
-        str(seed),
-        "--device",
-        args.device,
-        "--external_callback",
-        CALLBACK,
-        f"agent.device={args.device}",
-        *overrides(args, algorithm),
-    ]
+    return isaaclab_run_args(args.task, get_agent(algorithm).agent_key, seed, args.device, overrides(args, algorithm))
+
+
+def isaaclab_run_args(task: str, agent_key: str, seed: int, device: str, hydra: list[str]) -> list[str]:
+    """Return IsaacLab's train/play arguments of one run: task, agent, seed, device, callback, then Hydra overrides.
+
+    Args:
+        task: The task id.
+        agent_key: The gym entry-point key of the agent config (``genpo``, ``rsl_rl_cfg_entry_point``, ...).
+        seed: The run's seed.
+        device: The torch device (also the agent's).
+        hydra: The run's Hydra overrides ``key=value``.
+    """
+    args = ["--task", task, "--agent", agent_key, "--seed", str(seed), "--device", device]
+    return [*args, "--external_callback", CALLBACK, f"agent.device={device}", *hydra]
 
 
 def resume_point(run_dir: str, max_iterations: int) -> tuple[str, int] | None:

@@ -72,9 +72,9 @@ def test_offline_online_gaussian_arm_uses_the_same_data_seeds_and_budget(tmp_pat
 
     evaluated: dict[str, tuple[int, list[str]]] = {}
 
-    def fake_evaluate(opts: argparse.Namespace, run_dir: str, seed: int, agent: list[str], overrides=None) -> None:
-        evaluated[os.path.basename(run_dir)] = (seed, [*agent, *(overrides or [])])
-        mean = 15.0 if agent[-1] == "rsl_rl_cfg_entry_point" else 30.0 + seed  # the final checkpoint's return
+    def fake_evaluate(opts: argparse.Namespace, run_dir: str, seed: int, agent_key: str, overrides=None) -> None:
+        evaluated[os.path.basename(run_dir)] = (seed, ["--agent", agent_key, *(overrides or [])])
+        mean = 15.0 if agent_key == "rsl_rl_cfg_entry_point" else 30.0 + seed  # the final checkpoint's return
         write_eval(Path(run_dir), {0: 1.0, 9: mean})
 
     monkeypatch.setattr(warm_start, "run", fake_run)
@@ -147,7 +147,7 @@ def test_evaluate_plays_the_first_and_final_checkpoint_with_the_runs_agent(tmp_p
     seen = {}
     monkeypatch.setattr(evaluate, "evaluate_run", lambda *args, **kwargs: seen.update(args=args) or {})
     opts = argparse.Namespace(task="Isaac-Ant-Direct", iterations=50, eval_episodes=32)
-    warm_start.evaluate(opts, str(tmp_path / "finetune_seed1"), 1, ["--agent", "genpo"], ["agent.x=1"])
+    warm_start.evaluate(opts, str(tmp_path / "finetune_seed1"), 1, "genpo", ["agent.x=1"])
     run_dir, play, every, episodes, label = seen["args"]
     assert (run_dir, every, episodes, label) == (str(tmp_path / "finetune_seed1"), 50, 32, "finetune_seed1")
     flags = ["--task", "Isaac-Ant-Direct", "--agent", "genpo", "--seed", "1", "--device", "cpu", "--external_callback"]
