@@ -16,14 +16,18 @@ import argparse
 import glob
 import os
 import re
-import statistics
+import sys
 from collections import defaultdict
+
+if not __package__:  # run as `python bench/asymmetry.py`: import the bench package from the repository root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch
 import yaml
 from rsl_rl.utils import resolve_callable
 from tensordict import TensorDict
 
+from bench.seed_stats import cell
 from genpo_rsl.algorithms.symmetry import measured_asymmetry
 from isaaclab_tasks_ext.compare.aggregate import run_checkpoints
 
@@ -77,8 +81,7 @@ def main() -> None:
     )
     print("| algorithm | seeds | asymmetry (mean ± std) |\n|---|---|---|")
     for algorithm, values in by_algorithm.items():
-        spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        print(f"| {algorithm} | {len(values)} | {statistics.mean(values):.4f} ± {spread:.4f} |")
+        print(f"| {algorithm} | {len(values)} | {cell(values, '.4f', '.4f')} |")
 
 
 if __name__ == "__main__":

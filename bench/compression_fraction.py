@@ -10,12 +10,18 @@ per fraction, the mean ± std over seeds of the final return (last 128 episodes)
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import sys
 import time
+
+if not __package__:  # run as `python bench/compression_fraction.py`: import the bench package from the repository root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
+from bench.seed_stats import cell
 from genpo_rsl.toy_env import PointReachEnv, train_cfg
 
 
@@ -57,8 +63,10 @@ def main() -> None:
     for fraction in args.fractions:
         results = [run(fraction, s, args.iterations, args.action_dim, args.num_envs) for s in range(args.seeds)]
         cols = list(zip(*results))
-        cells = [f"{statistics.mean(c):.3g} ± {statistics.stdev(c) if len(c) > 1 else 0.0:.2g}" for c in cols[:2]]
-        print(f"| {fraction} | {cells[0]} | {cells[1]} | {statistics.mean(cols[2]):.3f} |", flush=True)
+        print(
+            f"| {fraction} | {cell(list(cols[0]))} | {cell(list(cols[1]))} | {statistics.mean(cols[2]):.3f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -16,11 +16,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import statistics
+import os
+import sys
+
+if not __package__:  # run as `python bench/memory_task.py`: import the bench package from the repository root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch
 from rsl_rl.runners import OnPolicyRunner
 
+from bench.seed_stats import cell
 from genpo_rsl.toy_env import CueRecallEnv, recurrent_train_cfg, train_cfg
 from isaaclab_tasks_ext.agents import GAUSSIAN_INIT_STD_MATCHED
 
@@ -81,10 +86,7 @@ def main() -> None:
     print(f"| arm | {' | '.join(heads)} |\n|---|{'---|' * len(heads)}")
     for arm in ARMS:
         results = [run(arm, seed, sorted(args.checkpoints), args.rnn_type) for seed in range(args.seeds)]
-        cells = []
-        for values in zip(*results, strict=True):
-            spread = statistics.stdev(values) if len(values) > 1 else 0.0
-            cells.append(f"{statistics.mean(values):.2f} ± {spread:.2f}")
+        cells = [cell(list(values), ".2f", ".2f") for values in zip(*results, strict=True)]
         print(f"| {arm} | {' | '.join(cells)} |", flush=True)
 
 

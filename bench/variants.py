@@ -19,7 +19,12 @@ import argparse
 import glob
 import os
 import statistics
+import sys
 
+if not __package__:  # run as `python bench/variants.py`: import the bench package from the repository root
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from bench.seed_stats import cell
 from isaaclab_tasks_ext.compare.aggregate import read_eval, read_event_scalars
 
 TAGS = ("Train/mean_reward", "Loss/action_std", "Loss/halves_gap_std", "Loss/compression", "Loss/base_scale")
@@ -73,16 +78,6 @@ def last_eval(run_dir: str, iterations: int | None = None) -> float:
     """Return the deterministic return of the run's last evaluated checkpoint ``k < iterations`` (NaN: none)."""
     evaluated = {k: v for k, v in read_eval(run_dir).items() if iterations is None or k < iterations}
     return evaluated[max(evaluated)]["mean"] if evaluated else float("nan")
-
-
-def cell(values: list[float]) -> str:
-    """Format mean ± std over seeds."""
-    values = [v for v in values if v == v]
-    if not values:
-        return "–"
-    if len(values) == 1:
-        return f"{values[0]:.3g}"
-    return f"{statistics.fmean(values):.3g} ± {statistics.stdev(values):.2g}"
 
 
 def run_folders(spec: str, algorithm: str, unfinished: bool = False) -> list[str]:

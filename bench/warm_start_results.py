@@ -8,7 +8,8 @@ import os
 
 import torch
 
-from bench.variants import cell, window
+from bench.seed_stats import cell
+from bench.variants import window
 from isaaclab_tasks_ext.compare.aggregate import Curve, add_eval, read_curve, read_eval
 
 GAUSSIAN_ARM = "ppo, pretrained (Gaussian clone)"

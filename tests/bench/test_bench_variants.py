@@ -1,11 +1,12 @@
-"""``bench/variants.py``: the windows and the mean ± std cells of the variant table."""
+"""``bench/variants.py``'s windows and ``bench/seed_stats.py``'s mean ± std cells (the variant and warm-start tables)."""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
 
-from bench.variants import cell, window
+from bench.seed_stats import cell
+from bench.variants import window
 
 
 def test_window_takes_five_values_ending_at_the_fraction() -> None:
@@ -19,6 +20,7 @@ def test_cell_formats_mean_and_std_and_skips_missing_values() -> None:
     assert cell([1.0, 3.0]) == "2 ± 1.4"
     assert cell([2.0, math.nan]) == "2"
     assert cell([math.nan]) == "–"
+    assert cell([1.0, 3.0], ".2f", ".2f") == "2.00 ± 1.41"  # sample std of (1, 3): sqrt(2)
 
 
 def fake_run(folder: Path, name: str, scalars: dict[str, list[float]], finished: bool = True) -> None:
