@@ -59,9 +59,10 @@ from bench.warm_start_results import (
     last_model,
     scratch_curves,
 )
+from isaaclab_tasks_ext.agents import PPO
 
 BIN = os.path.dirname(sys.executable)
-GAUSSIAN = ["--agent", "rsl_rl_cfg_entry_point"]
+GAUSSIAN = ["--agent", PPO.agent_key]
 """The stock Gaussian PPO agent of a task (``genpo-pretrain``, ``genpo-train``, ``genpo-record``)."""
 
 
@@ -172,7 +173,7 @@ def offline_online(opts: argparse.Namespace) -> None:
         run(genpo_dir, [*common, "--checkpoint", pretrained, *opts.finetune_override])
         run(gaussian_dir, [*common, *GAUSSIAN, "--checkpoint", gaussian])
         evaluate(opts, genpo_dir, seed, "genpo", opts.finetune_override)
-        evaluate(opts, gaussian_dir, seed, GAUSSIAN[1])
+        evaluate(opts, gaussian_dir, seed, PPO.agent_key)
     curves = finetune_curves(opts.out, opts.num_envs) + scratch_curves(opts.scratch, opts.num_envs, opts.iterations)
     title = f"{opts.task}: GenPO and Gaussian clones of {opts.episodes} PPO episodes vs from scratch"
     plot = write_plot(curves, opts.out, title)
