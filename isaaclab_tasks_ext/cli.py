@@ -30,11 +30,13 @@ def _run(action: str, argv: list[str] | None) -> None:
     """Register the GenPO agents and hand the completed command line to IsaacLab's ``train``/``play``."""
     from isaaclab.cli import play, train
 
+    from genpo_rsl.utils.malloc import keep_freed_memory
     from isaaclab_tasks_ext.preflight import preflight
     from isaaclab_tasks_ext.registration import register
 
     args = with_defaults(sys.argv[1:] if argv is None else argv)
     register()
+    keep_freed_memory()  # large CPU tensors reuse freed memory instead of page-faulting (genpo_rsl/utils/malloc.py)
     try:
         preflight(args)
     except ValueError as error:

@@ -6,7 +6,8 @@ The algorithms are the entries of ``isaaclab_tasks_ext.agents.AGENTS`` (``--algo
 Each (algorithm, seed) is one run of IsaacLab's own ``isaaclab train --rl_library rsl_rl`` in
 ``OUT/runs/<algorithm>_seed<seed>/``; a run that finished (``done.json``) is not redone, and a run that was stopped
 half-way continues from its newest readable checkpoint ``model_<k>.pt`` (IsaacLab's ``--checkpoint``, with the
-``max_iterations − k`` iterations left; ``-- agent.save_interval=5`` makes checkpoints frequent).
+``max_iterations − k`` iterations left; ``-- agent.save_interval=5`` makes checkpoints frequent). Runs start with
+glibc malloc set to keep freed memory (:mod:`genpo_rsl.utils.malloc`; ``GENPO_KEEP_FREED_MEMORY=0`` turns it off).
 
 ``--eval_every K`` also evaluates each run's deterministic policy (GenPO's and FPO++'s zero-noise flow, Gaussian
 PPO's mean; what ``isaaclab play`` runs and a user deploys) at its checkpoints ``model_<k>.pt`` with k a multiple of K
@@ -44,6 +45,7 @@ import time
 
 import torch
 
+from genpo_rsl.utils.malloc import malloc_env
 from isaaclab_tasks_ext.agents import AGENTS, GENPO, PPO, compared_agents, get_agent
 from isaaclab_tasks_ext.cli import CALLBACK
 from isaaclab_tasks_ext.compare.aggregate import Curve, read_curve, run_checkpoints
@@ -225,7 +227,9 @@ def run_one(args: argparse.Namespace, algorithm: str, seed: int, run_dir: str, l
     command = train_command(args, algorithm, seed, resume)
     start = time.time()
     with open(os.path.join(run_dir, "train.log"), "a" if resume else "w", buffering=1) as log:  # line-buffered
-        proc = subprocess.Popen(command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            command, cwd=run_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=malloc_env()
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             log.write(line)
