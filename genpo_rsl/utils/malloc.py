@@ -2,12 +2,13 @@
 
 glibc serves an allocation above its mmap threshold (at most 32 MiB) with a fresh ``mmap`` and returns it to the
 kernel on ``free``; the next allocation of that size page-faults every page again, and the kernel zeroes each one.
-A CPU update whose activations exceed the threshold, FPO++'s 16 CFM pairs per action (65 536 rows × 256 units × 4 B =
-64 MiB per layer at 4096 rows a minibatch), or a large GenPO batch, then spends much of its time in the kernel: on
-this project's CPU FPO++'s ``fpo_paper`` update on Ant spent 42% of its CPU time there, and took 150 s per iteration
-instead of 72 s with these settings (docs/results.md §13). The settings: serve no allocation by ``mmap``
-(``M_MMAP_MAX = 0``), never trim the heap (``M_TRIM_THRESHOLD``), and grow it in large steps (``M_TOP_PAD``). Freed
-memory is then reused; the price is a resident size near the run's peak (4.9 GB instead of 2.0 GB for that run).
+A CPU update whose activations exceed the threshold (FPO++'s 16 CFM pairs per action: 65 536 rows × 400 units ×
+4 B = 100 MiB in Ant's first layer at 4096 rows a minibatch; a large GenPO batch) then spends much of its time in
+the kernel: on this project's CPU FPO++'s ``fpo_paper`` update on Ant spent 42% of its CPU time there, and took
+150 s per iteration instead of 72 s with these settings (docs/results.md §13). The settings: serve no allocation
+by ``mmap`` (``M_MMAP_MAX = 0``), never trim the heap (``M_TRIM_THRESHOLD``), and grow it in large steps
+(``M_TOP_PAD``). Freed memory is then reused; the price is a resident size near the run's peak (4.9 GB instead of
+2.0 GB for that run).
 
 Two ways in, both no-ops where they do not apply (not glibc) and both leaving a user's own ``MALLOC_*`` settings be:
 
