@@ -29,6 +29,7 @@ print(json.dumps({"faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt -
 PAGES = 16 * 2**20 * 4 // 4096
 """Pages of one 64 MiB tensor (4 KiB pages)."""
 
+
 def huge_pages_always() -> bool:
     """Whether the kernel backs every allocation with 2 MiB pages: then a fault per 4 KiB page is not the unit."""
     try:
